@@ -1,0 +1,99 @@
+#pragma once
+// The quantitative groove model: what style profiles hold and what the generator
+// samples from. Plain values; analysis (analyzer.hpp) fills them, the JSON codec in
+// src/style stores them.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "core/drum_map.hpp"
+#include "core/meter.hpp"
+
+namespace mdg {
+
+// A hit at or below this velocity is a ghost note.
+inline constexpr int kGhostVelocity = 40;
+
+// Bit i set = lane i hits at that step.
+using LaneMask = std::uint16_t;
+
+// Statistics of one lane at one grid step, over all analysed bars.
+struct StepStats {
+  double onset_prob = 0.0;        // share of bars with a hit of this lane at this step
+  double velocity_mean = 0.0;     // mean velocity of the non-ghost hits (1-127), 0 if none
+  double velocity_sd = 0.0;
+  double ghost_prob = 0.0;        // share of this step's hits that are ghost notes
+  double ghost_velocity_mean = 0.0;
+  double offset_mean_ms = 0.0;    // microtiming: onset minus grid position, + = late
+  double offset_sd_ms = 0.0;
+  std::uint32_t hits = 0;
+  friend bool operator==(const StepStats&, const StepStats&) = default;
+};
+
+struct LaneStats {
+  std::vector<StepStats> steps;  // one per grid step
+  double hits_per_bar = 0.0;
+  double velocity_mean = 0.0;    // over all hits of the lane
+  double velocity_sd = 0.0;
+  double offset_mean_ms = 0.0;
+  double offset_sd_ms = 0.0;
+  DrumNote note = 0;             // the GM note most often played on this lane (0 = lane default)
+  friend bool operator==(const LaneStats&, const LaneStats&) = default;
+};
+
+struct MaskCount {
+  LaneMask mask = 0;
+  std::uint32_t count = 0;
+  friend bool operator==(const MaskCount&, const MaskCount&) = default;
+};
+
+struct ContextCounts {
+  LaneMask previous = 0;          // what hit at the step before (across bar lines too)
+  std::vector<MaskCount> next;    // sorted by mask
+  friend bool operator==(const ContextCounts&, const ContextCounts&) = default;
+};
+
+// A step-vector n-gram at one bar position: which lanes hit together here, overall
+// and given what hit at the previous step. Used to sample grooves in context.
+struct StepTransitions {
+  std::vector<MaskCount> unigram;         // sorted by mask; includes mask 0 (nothing)
+  std::vector<ContextCounts> contexts;    // sorted by previous
+  friend bool operator==(const StepTransitions&, const StepTransitions&) = default;
+};
+
+struct GrooveModel {
+  Grid grid;                              // meter and subdivision the model was learned on
+  std::uint32_t bars = 0;                 // bars analysed (0 = empty model)
+  std::array<LaneStats, kLaneCount> lanes;
+  std::vector<StepTransitions> transitions;  // one per grid step
+  // Summary features.
+  double density = 0.0;          // hits per bar, all lanes
+  double swing_ratio = 1.0;      // eighth-note swing, long/short: 1 straight, 2 triplet feel
+  double swing_ratio_16th = 1.0; // the same one level down
+  double ghost_rate = 0.0;       // share of snare hits that are ghost notes
+  double syncopation = 0.0;      // mean syncopation per bar (metric-weight based, >= 0)
+  double fill_rate = 0.0;        // share of bars that are fills
+
+  [[nodiscard]] bool empty() const noexcept { return bars == 0; }
+  [[nodiscard]] int steps() const noexcept { return grid.steps_per_bar(); }
+  friend bool operator==(const GrooveModel&, const GrooveModel&) = default;
+};
+
+// Beat and fill models on both grids for one style.
+struct GrooveSet {
+  Subdivision feel = Subdivision::sixteenth;  // the grid the style's onsets fit best
+  GrooveModel sixteenth;
+  GrooveModel triplet;
+  GrooveModel fill_sixteenth;
+  GrooveModel fill_triplet;
+
+  [[nodiscard]] const GrooveModel& beat(Subdivision s) const noexcept {
+    return s == Subdivision::sixteenth ? sixteenth : triplet;
+  }
+  [[nodiscard]] const GrooveModel& fill(Subdivision s) const noexcept {
+    return s == Subdivision::sixteenth ? fill_sixteenth : fill_triplet;
+  }
+  friend bool operator==(const GrooveSet&, const GrooveSet&) = default;
+};
+
+}  // namespace mdg
