@@ -1,0 +1,164 @@
+// mididrumigen: the command line. Thin: parse, call a use case, render.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "service/analyze.hpp"
+#include "service/generate.hpp"
+#include "style/library.hpp"
+#include "style/params.hpp"
+
+namespace {
+
+// Exit codes: 0 ok, 1 failure (files, data), 2 bad parameter, 3 unknown artist or style.
+int exit_code(const mdg::Error& error) {
+  switch (error.code) {
+    case mdg::Errc::invalid_argument: return 2;
+    case mdg::Errc::not_found: return 3;
+    default: return 1;
+  }
+}
+
+int report(const mdg::Error& error) {
+  std::cerr << "mididrumigen: " << error.describe() << '\n';
+  return exit_code(error);
+}
+
+std::string option_help(const mdg::ParamSpec& spec) {
+  std::string help = std::string(spec.help) + "; allowed: " + mdg::allowed_values(spec);
+  if (spec.default_value) help += fmt::format("; default {}", *spec.default_value);
+  return help;
+}
+
+mdg::Result<mdg::StyleLibrary> open_library(const std::string& data_dir) {
+  return mdg::StyleLibrary::open(data_dir.empty() ? mdg::default_data_dir()
+                                                  : std::filesystem::path(data_dir));
+}
+
+struct GenerateArgs {
+  std::string artist;
+  std::map<std::string, std::string> values;  // parameter name -> text as typed
+  std::string out = "out";
+  std::string data_dir;
+  int format = 1;
+  bool json = false;
+};
+
+int run_generate(const GenerateArgs& args) {
+  mdg::GenerateRequest request;
+  request.artist = args.artist;
+  request.out_dir = args.out;
+  request.midi_format = args.format;
+  std::optional<std::uint64_t> seed;
+  for (const auto& [name, text] : args.values) {
+    const auto* spec = mdg::find_param(name);
+    if (spec->kind == mdg::ParamKind::meter) {
+      auto meter = mdg::Meter::parse(text);
+      if (!meter) return report(meter.error());
+      request.options.meter = *meter;
+      continue;
+    }
+    auto value = mdg::parse_param(*spec, text);
+    if (!value) return report(value.error());
+    if (name == "bars") request.options.bars = static_cast<int>(*value);
+    else if (name == "variations") request.options.variations = static_cast<int>(*value);
+    else if (name == "tempo") request.options.tempo_bpm = *value;
+    else if (name == "humanize") request.options.humanize = *value;
+    else if (name == "complexity") request.options.complexity = *value;
+    else if (name == "seed") seed = static_cast<std::uint64_t>(*value);
+  }
+  // Without --seed, the clock picks one; it is printed so the result can be reproduced.
+  request.options.seed =
+      seed ? *seed
+           : static_cast<std::uint64_t>(
+                 std::chrono::system_clock::now().time_since_epoch().count() % 1000000000);
+
+  auto library = open_library(args.data_dir);
+  if (!library) return report(library.error());
+  auto response = mdg::run_generate(*library, request);
+  if (!response) return report(response.error());
+  if (args.json) {
+    std::cout << mdg::generation_to_json(*response).dump(2) << '\n';
+  } else {
+    std::cout << mdg::render_generation_text(*response);
+  }
+  return 0;
+}
+
+int run_list(const std::string& data_dir, bool json) {
+  auto library = open_library(data_dir);
+  if (!library) return report(library.error());
+  nlohmann::json out = {{"artists", nlohmann::json::array()}, {"genres", nlohmann::json::array()}};
+  for (const auto& entry : library->entries()) {
+    out[entry.kind == mdg::ProfileKind::artist ? "artists" : "genres"].push_back(entry.name);
+  }
+  if (json) {
+    std::cout << out.dump(2) << '\n';
+    return 0;
+  }
+  for (const char* key : {"genres", "artists"}) {
+    std::cout << key << " (" << out[key].size() << "):\n";
+    for (const auto& name : out[key]) std::cout << "  " << name.get<std::string>() << '\n';
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"MidiDrumiGen: drum patterns in the style of any artist, as General MIDI files"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "mididrumigen 0.1.0");
+
+  GenerateArgs gen;
+  auto* generate = app.add_subcommand("generate", "generate variations in an artist's or genre's style");
+  generate->add_option("artist", gen.artist, "artist, band, drummer or genre name")->required();
+  for (const auto& spec : mdg::generate_param_specs()) {
+    const std::string name(spec.name);
+    auto* option = generate->add_option_function<std::string>(
+        "--" + name, [&gen, name](const std::string& text) { gen.values[name] = text; },
+        option_help(spec));
+    if (spec.kind == mdg::ParamKind::meter) option->type_name("N/D");
+  }
+  generate->add_option("--out", gen.out, "folder for the .mid files (created if missing)")
+      ->capture_default_str();
+  generate->add_option("--format", gen.format, "Standard MIDI File format: 0 or 1")->capture_default_str();
+  generate->add_flag("--json", gen.json, "print a machine-readable summary instead of grids");
+  generate->add_option("--data", gen.data_dir, "knowledge-base folder (default: the shipped data)");
+
+  std::string analyze_path;
+  bool analyze_json = false;
+  auto* analyze = app.add_subcommand("analyze", "measure the groove of a MIDI file or a folder of them");
+  analyze->add_option("path", analyze_path, "a .mid file or a folder")->required();
+  analyze->add_flag("--json", analyze_json, "print the full groove model as JSON");
+
+  std::string list_data;
+  bool list_json = false;
+  auto* list = app.add_subcommand("list", "list the artists and genres the knowledge base knows");
+  list->add_option("--data", list_data, "knowledge-base folder (default: the shipped data)");
+  list->add_flag("--json", list_json, "print JSON");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  if (generate->parsed()) return run_generate(gen);
+  if (list->parsed()) return run_list(list_data, list_json);
+  if (analyze->parsed()) {
+    auto result = mdg::analyze_path(analyze_path);
+    if (!result) return report(result.error());
+    if (analyze_json) std::cout << mdg::report_to_json(*result).dump(2) << '\n';
+    else std::cout << mdg::render_report_text(*result);
+    return 0;
+  }
+  return 2;
+}

@@ -1,0 +1,533 @@
+#include "generate/engine.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "core/rng.hpp"
+#include "style/params.hpp"
+
+namespace mdg {
+namespace {
+
+constexpr LaneMask bit(Lane lane) { return static_cast<LaneMask>(1U << lane_index(lane)); }
+constexpr LaneMask kSnareOrToms =
+    bit(Lane::snare) | bit(Lane::low_tom) | bit(Lane::mid_tom) | bit(Lane::high_tom);
+constexpr LaneMask kTimekeepers = bit(Lane::closed_hat) | bit(Lane::open_hat) | bit(Lane::ride);
+
+// One position of a generated bar and the source-model step it is sampled from.
+struct Slot {
+  std::int64_t tick = 0;   // within the bar
+  int source_step = 0;     // step of the source groove model
+  int beat = 0;            // index of the beat (sub-beat) it belongs to
+  bool strong = false;     // first slot of a beat
+  std::int64_t beat_start = 0;
+  std::int64_t beat_ticks = 0;
+};
+
+struct BarPlan {
+  Subdivision subdivision = Subdivision::sixteenth;
+  std::vector<Slot> slots;
+  std::int64_t bar_ticks = 0;
+  int beats = 0;
+};
+
+// Splits the meter's beat groups into beats of a quarter (480), a dotted quarter (720),
+// or a remainder, and maps each onto a beat of the 4/4 source model by metric role:
+// the first is the downbeat, the last leads back into the bar line (source beat 4, a
+// backbeat), the middle ones alternate source beats 2 and 3.
+std::vector<std::int64_t> split_beats(const Meter& meter) {
+  const std::int64_t unit = meter.ticks_per_bar() / meter.numerator;
+  std::vector<std::int64_t> beats;
+  for (int group : meter.beat_groups()) {
+    std::int64_t left = unit * group;
+    while (left > 0) {
+      if (left == 3 * kPpq / 2) {
+        beats.push_back(left);
+        left = 0;
+      } else if (left >= kPpq) {
+        beats.push_back(kPpq);
+        left -= kPpq;
+      } else {
+        beats.push_back(left);
+        left = 0;
+      }
+    }
+  }
+  return beats;
+}
+
+int source_beat(int index, int count, int source_beats) {
+  if (index == 0) return 0;
+  if (index == count - 1) return source_beats - 1;
+  const int middle = (index - 1) % 2 == 0 ? 1 : 2;
+  return std::min(middle, source_beats - 1);
+}
+
+BarPlan plan_bar(const Meter& meter, const GrooveSet& groove) {
+  const auto beats = split_beats(meter);
+  const bool all_dotted = std::all_of(beats.begin(), beats.end(),
+                                      [](std::int64_t b) { return b == 3 * kPpq / 2; });
+  const bool all_quarters =
+      std::all_of(beats.begin(), beats.end(), [](std::int64_t b) { return b == kPpq; });
+  BarPlan plan;
+  plan.bar_ticks = meter.ticks_per_bar();
+  plan.beats = static_cast<int>(beats.size());
+  // Compound meters count in triplets; straight meters take the style's own feel; odd
+  // groupings need the sixteenth grid.
+  if (all_dotted && !groove.triplet.empty()) {
+    plan.subdivision = Subdivision::triplet;
+  } else if (all_quarters) {
+    plan.subdivision = groove.beat(groove.feel).empty()
+                           ? (groove.sixteenth.empty() ? Subdivision::triplet : Subdivision::sixteenth)
+                           : groove.feel;
+  } else {
+    plan.subdivision = Subdivision::sixteenth;
+  }
+  if (groove.beat(plan.subdivision).empty()) {
+    plan.subdivision = plan.subdivision == Subdivision::sixteenth ? Subdivision::triplet
+                                                                  : Subdivision::sixteenth;
+  }
+  const GrooveModel& model = groove.beat(plan.subdivision);
+  const int spq = model.grid.steps_per_quarter();
+  const int source_beats = std::max(1, model.steps() / spq);
+
+  std::int64_t start = 0;
+  for (int b = 0; b < plan.beats; ++b) {
+    const std::int64_t len = beats[static_cast<std::size_t>(b)];
+    const int src = source_beat(b, plan.beats, source_beats) * spq;
+    std::vector<std::pair<std::int64_t, int>> positions;  // tick within beat, source offset
+    if (plan.subdivision == Subdivision::triplet) {
+      if (len == 3 * kPpq / 2) {
+        for (int k = 0; k < 3; ++k) positions.emplace_back(k * kPpq / 2, k);  // eighths
+      } else {
+        for (int k = 0; k < 3; ++k) positions.emplace_back(k * kPpq / 3, k);
+      }
+    } else {
+      const int count = static_cast<int>(len / (kPpq / 4));
+      for (int k = 0; k < count; ++k) {
+        // A dotted beat's fifth and sixth sixteenths repeat the beat's second half.
+        positions.emplace_back(k * kPpq / 4, k < 4 ? k : k - 2);
+      }
+    }
+    for (const auto& [tick, offset] : positions) {
+      Slot slot;
+      slot.tick = start + tick;
+      slot.source_step = src + offset;
+      slot.beat = b;
+      slot.strong = tick == 0;
+      slot.beat_start = start;
+      slot.beat_ticks = len;
+      plan.slots.push_back(slot);
+    }
+    start += len;
+  }
+  return plan;
+}
+
+struct Lean {
+  double strong = 1.0;
+  double weak = 1.0;
+};
+
+// Samples the lanes hitting at one step: the n-gram given the previous step when the
+// context was seen often enough, else the step's unigram. `lean` > 1 favours fuller
+// masks (complexity, density trait); `fill` favours snare and toms.
+LaneMask sample_mask(const StepTransitions& t, LaneMask previous, bool has_previous, double lean,
+                     bool fill, Rng& rng) {
+  const std::vector<MaskCount>* candidates = &t.unigram;
+  if (has_previous) {
+    const auto it = std::lower_bound(
+        t.contexts.begin(), t.contexts.end(), previous,
+        [](const ContextCounts& c, LaneMask m) { return c.previous < m; });
+    if (it != t.contexts.end() && it->previous == previous) {
+      std::uint32_t total = 0;
+      for (const auto& mc : it->next) total += mc.count;
+      if (total >= 2) candidates = &it->next;
+    }
+  }
+  if (candidates->empty()) return 0;
+  double weights[512];
+  double sum = 0.0;
+  std::size_t n = 0;
+  for (const auto& mc : *candidates) {
+    double w = static_cast<double>(mc.count) * std::pow(lean, std::popcount(mc.mask));
+    if (fill) w *= (mc.mask & kSnareOrToms) != 0 ? 3.0 : ((mc.mask & ~kTimekeepers) == 0 ? 0.4 : 1.0);
+    weights[n++] = w;
+    sum += w;
+    if (n == 512) break;
+  }
+  if (sum <= 0.0) return 0;
+  double pick = rng.uniform() * sum;
+  for (std::size_t i = 0; i < n; ++i) {
+    pick -= weights[i];
+    if (pick < 0.0) return (*candidates)[i].mask;
+  }
+  return (*candidates)[n - 1].mask;
+}
+
+int hit_count(const std::vector<LaneMask>& masks, std::size_t from, std::size_t to) {
+  int count = 0;
+  for (std::size_t i = from; i < to; ++i) count += std::popcount(masks[i]);
+  return count;
+}
+
+struct Engine {
+  const StyleProfile& profile;
+  const GenerateOptions& options;
+  const BarPlan& plan;
+  const GrooveModel& beat;
+  const GrooveModel& fill;
+  Lean lean;
+
+  [[nodiscard]] std::size_t slots() const { return plan.slots.size(); }
+
+  LaneMask draw(const GrooveModel& model, std::size_t slot, LaneMask previous, bool has_previous,
+                bool is_fill, Rng& rng) const {
+    const Slot& s = plan.slots[slot];
+    const auto step = static_cast<std::size_t>(s.source_step);
+    if (step >= model.transitions.size()) return 0;
+    const double l = is_fill ? 1.0 : (s.strong ? lean.strong : lean.weak);
+    return sample_mask(model.transitions[step], previous, has_previous, l, is_fill, rng);
+  }
+
+  std::vector<LaneMask> core_bar(Rng& rng) const {
+    std::vector<LaneMask> best;
+    for (int attempt = 0; attempt < 12; ++attempt) {
+      std::vector<LaneMask> bar(slots());
+      LaneMask prev = 0;
+      for (std::size_t i = 0; i < slots(); ++i) {
+        bar[i] = draw(beat, i, prev, i > 0, false, rng);
+        prev = bar[i];
+      }
+      // A groove needs a pulse: at least one hit per beat on average.
+      const int hits = hit_count(bar, 0, bar.size());
+      if (best.empty() || hits > hit_count(best, 0, best.size())) best = bar;
+      if (hits >= plan.beats) return bar;
+    }
+    return best;
+  }
+
+  // Returns the first slot of the fill region for a bar.
+  std::size_t fill_start(Rng& rng) const {
+    const double c = options.complexity;
+    int beats = 1;
+    if (c >= 0.7) beats = rng.chance(0.3) ? plan.beats : 2;
+    else if (c >= 0.35) beats = rng.chance(0.5) ? 2 : 1;
+    beats = std::clamp(beats, 1, plan.beats);
+    const int first_beat = plan.beats - beats;
+    for (std::size_t i = 0; i < slots(); ++i) {
+      if (plan.slots[i].beat == first_beat) return i;
+    }
+    return slots();
+  }
+
+  // Overwrites masks[from, to) with a fill; the fill model when the style has one, else
+  // a snare-to-floor-tom run.
+  void write_fill(std::vector<LaneMask>& bar, std::size_t from, LaneMask previous, Rng& rng) const {
+    const std::size_t len = slots() - from;
+    const int wanted = std::max(2, static_cast<int>(len) / 3);
+    if (!fill.empty()) {
+      std::vector<LaneMask> best;
+      for (int attempt = 0; attempt < 8; ++attempt) {
+        std::vector<LaneMask> trial(bar);
+        LaneMask prev = previous;
+        for (std::size_t i = from; i < slots(); ++i) {
+          trial[i] = draw(fill, i, prev, true, true, rng);
+          prev = trial[i];
+        }
+        const int hits = hit_count(trial, from, slots());
+        const int drums = static_cast<int>(std::count_if(
+            trial.begin() + static_cast<std::ptrdiff_t>(from), trial.end(),
+            [](LaneMask m) { return (m & kSnareOrToms) != 0; }));
+        if (best.empty() || drums > 0) best = trial;
+        if (hits >= wanted && drums >= wanted / 2 + 1) {
+          bar = std::move(trial);
+          return;
+        }
+      }
+      if (!best.empty() &&
+          std::any_of(best.begin() + static_cast<std::ptrdiff_t>(from), best.end(),
+                      [](LaneMask m) { return (m & kSnareOrToms) != 0; })) {
+        bar = std::move(best);
+        return;
+      }
+    }
+    constexpr std::array<Lane, 4> kRun = {Lane::snare, Lane::high_tom, Lane::mid_tom, Lane::low_tom};
+    for (std::size_t i = from; i < slots(); ++i) {
+      const std::size_t part = (i - from) * kRun.size() / std::max<std::size_t>(len, 1);
+      const bool play = len <= 4 || (i - from) % 2 == 0 || rng.chance(0.6);
+      bar[i] = play ? bit(kRun[part]) : 0;
+      if (plan.slots[i].strong) bar[i] |= bit(Lane::kick);
+    }
+  }
+
+  // Styles with more ghost notes than the model (ghost_notes > 1) add quiet snare strokes
+  // on weak steps, where the model itself has ghost-note evidence.
+  void add_ghosts(std::vector<LaneMask>& bar, std::size_t groove_end, std::vector<bool>& forced,
+                  std::size_t offset, Rng& rng) const {
+    const double extra = profile.traits.ghost_notes - 1.0;
+    if (extra <= 0.0) return;
+    const LaneStats& snare = beat.lanes[lane_index(Lane::snare)];
+    for (std::size_t i = 0; i < groove_end; ++i) {
+      const Slot& s = plan.slots[i];
+      if (s.strong || (bar[i] & (bit(Lane::snare) | bit(Lane::kick))) != 0) continue;
+      const auto step = static_cast<std::size_t>(s.source_step);
+      if (step >= snare.steps.size()) continue;
+      const StepStats& st = snare.steps[step];
+      const double evidence = st.onset_prob * std::max(st.ghost_prob, 0.15) + 0.02;
+      if (rng.chance(std::clamp(extra * evidence * 1.5, 0.0, 0.5))) {
+        bar[i] |= bit(Lane::snare);
+        forced[offset + i] = true;
+      }
+    }
+  }
+
+  std::vector<LaneMask> mutate(const std::vector<LaneMask>& core, double p, LaneMask previous,
+                               Rng& rng) const {
+    std::vector<LaneMask> bar(core);
+    LaneMask prev = previous;
+    for (std::size_t i = 0; i < slots(); ++i) {
+      // The downbeat anchors the groove: change it far less often.
+      const double pi = plan.slots[i].tick == 0 ? p * 0.25 : p;
+      if (rng.chance(pi)) bar[i] = draw(beat, i, prev, true, false, rng);
+      prev = bar[i];
+    }
+    return bar;
+  }
+};
+
+double velocity_for(const StepStats& st, const LaneStats& lane, bool ghost, double humanize,
+                    double dynamics, Rng& rng) {
+  if (ghost) {
+    const double mean = st.ghost_velocity_mean > 0 ? st.ghost_velocity_mean : 30.0;
+    return mean + humanize * 4.0 * rng.normal();
+  }
+  double mean = st.velocity_mean;
+  double sd = st.velocity_sd;
+  if (mean <= 0.0) {
+    mean = lane.velocity_mean > 0 ? lane.velocity_mean : 90.0;
+    sd = lane.velocity_sd;
+  }
+  return mean + humanize * dynamics * sd * rng.normal();
+}
+
+double swing_shift(const Slot& s, double tick_in_beat, const StyleTraits& traits) {
+  if (s.beat_ticks != kPpq) return 0.0;
+  double shift = 0.0;
+  if (traits.swing > 0.0 && std::fabs(tick_in_beat - kPpq / 2.0) < 1.0) {
+    shift += kPpq * traits.swing / (1.0 + traits.swing) - kPpq / 2.0;
+  }
+  if (traits.swing_16th > 0.0) {
+    const double in_eighth = std::fmod(tick_in_beat, kPpq / 2.0);
+    if (std::fabs(in_eighth - kPpq / 4.0) < 1.0) {
+      shift += (kPpq / 2.0) * traits.swing_16th / (1.0 + traits.swing_16th) - kPpq / 4.0;
+    }
+  }
+  return shift;
+}
+
+std::array<DrumNote, kLaneCount> lane_notes(const GrooveModel& model, const StyleTraits& traits) {
+  std::array<DrumNote, kLaneCount> notes{};
+  for (Lane lane : kAllLanes) {
+    const DrumNote n = model.lanes[lane_index(lane)].note;
+    notes[lane_index(lane)] = n != 0 ? n : lane_default_note(lane);
+  }
+  if (traits.timekeeper == Lane::ride) {
+    notes[lane_index(Lane::closed_hat)] = 51;
+    notes[lane_index(Lane::open_hat)] = 53;
+  } else if (traits.timekeeper == Lane::closed_hat) {
+    notes[lane_index(Lane::ride)] = 42;
+  }
+  if (traits.snare_note) notes[lane_index(Lane::snare)] = *traits.snare_note;
+  return notes;
+}
+
+Variation render(const Engine& e, const std::vector<LaneMask>& masks, const std::vector<bool>& fill_bars,
+                 const std::vector<bool>& forced_ghosts, double tempo, int index, Rng& rng) {
+  const StyleTraits& traits = e.profile.traits;
+  const int bars = e.options.bars;
+  const auto slots = e.slots();
+  const double h = e.options.humanize;
+  const double ms_tick = ms_per_tick(tempo);
+  const GrooveModel& beat = e.beat;
+
+  Variation v;
+  v.grid.meter = e.options.meter;
+  v.grid.subdivision = e.plan.subdivision;
+  v.grid.bars = bars;
+  v.grid.fill_bars = fill_bars;
+  v.grid.lane_notes = lane_notes(beat, traits);
+  for (const auto& s : e.plan.slots) {
+    v.grid.slot_ticks.push_back(s.tick);
+    v.grid.beat_starts.push_back(s.strong);
+  }
+  v.grid.cells.assign(masks.size(), {});
+  v.fills = static_cast<int>(std::count(fill_bars.begin(), fill_bars.end(), true));
+
+  Pattern& p = v.pattern;
+  p.name = e.profile.name + " - Variation " + std::to_string(index + 1);
+  p.meter = e.options.meter;
+  p.tempo_bpm = tempo;
+  p.length_ticks = e.plan.bar_ticks * bars;
+
+  // Spacing between slots bounds how far humanization may move a note.
+  const double slot_ticks = e.plan.subdivision == Subdivision::triplet ? kPpq / 3.0 : kPpq / 4.0;
+  const double max_shift = slot_ticks * 0.45;
+  const double snare_ghost_scale = std::clamp(traits.ghost_notes, 0.0, 4.0);
+
+  double beat_drift = 0.0;
+  int current_beat = -1;
+  for (int bar = 0; bar < bars; ++bar) {
+    for (std::size_t i = 0; i < slots; ++i) {
+      const std::size_t cell = static_cast<std::size_t>(bar) * slots + i;
+      const Slot& s = e.plan.slots[i];
+      if (s.beat != current_beat || i == 0) {
+        // Timing deviations are correlated within a beat: a shared drift plus each note's own.
+        beat_drift = rng.normal();
+        current_beat = s.beat;
+      }
+      const LaneMask mask = masks[cell];
+      if (mask == 0) continue;
+      for (Lane lane : kAllLanes) {
+        if ((mask & bit(lane)) == 0) continue;
+        const auto li = lane_index(lane);
+        const auto step = static_cast<std::size_t>(s.source_step);
+        const LaneStats& ls = beat.lanes[li];
+        const StepStats st = step < ls.steps.size() ? ls.steps[step] : StepStats{};
+        bool ghost = rng.chance(std::min(0.95, st.ghost_prob));
+        if (lane == Lane::snare) {
+          if (forced_ghosts[cell]) ghost = true;
+          // A style with fewer ghost notes drops them rather than playing them loud.
+          else if (ghost && snare_ghost_scale < 1.0 && rng.chance(1.0 - snare_ghost_scale)) continue;
+        }
+        const double vel = velocity_for(st, ls, ghost, h, traits.dynamics, rng);
+        const auto velocity = static_cast<std::uint8_t>(std::clamp(std::lround(vel), 1L, 127L));
+
+        const double imposed = swing_shift(s, static_cast<double>(s.tick - s.beat_start), traits);
+        const double mean_ms = imposed != 0.0 ? 0.0 : st.offset_mean_ms;
+        const double z = 0.6 * beat_drift + 0.8 * rng.normal();
+        const double offset_ms =
+            h * (mean_ms + traits.laid_back_ms + traits.timing_spread * st.offset_sd_ms * z);
+        const double shift = std::clamp(offset_ms / ms_tick, -max_shift, max_shift) + imposed;
+        const std::int64_t grid_tick = e.plan.bar_ticks * bar + s.tick;
+        std::int64_t tick = grid_tick + std::llround(shift);
+        tick = std::clamp<std::int64_t>(tick, 0, p.length_ticks - 1);
+
+        DrumNote note = v.grid.lane_notes[li];
+        if (lane == Lane::snare && ghost) note = 38;  // ghosts are played on the head
+        p.hits.push_back(Hit{tick, note, velocity, std::min<std::int64_t>(60, static_cast<std::int64_t>(slot_ticks / 2))});
+        v.grid.cells[cell][li] = velocity;
+      }
+    }
+  }
+  p.sort_hits();
+  return v;
+}
+
+double pick_tempo(const StyleProfile& profile, std::uint64_t seed) {
+  Rng rng = Rng(seed).fork(0x7E3B0);
+  const TempoRange& t = profile.tempo;
+  const double spread = (t.max - t.min) / 6.0;
+  const double bpm = t.typical + spread * rng.normal();
+  const double lo = std::max(std::ceil(t.min), kMinTempo);
+  const double hi = std::min(std::floor(t.max), kMaxTempo);
+  if (lo > hi) return std::clamp(std::round(t.typical), kMinTempo, kMaxTempo);
+  return std::clamp(std::round(bpm), lo, hi);
+}
+
+}  // namespace
+
+Result<GenerateOptions> validate(const GenerateOptions& options) {
+  auto check = [](std::string_view name, double value) -> Result<double> {
+    return check_param(*find_param(name), value);
+  };
+  if (auto r = check("bars", options.bars); !r) return std::unexpected(r.error());
+  if (auto r = check("variations", options.variations); !r) return std::unexpected(r.error());
+  if (auto r = check("humanize", options.humanize); !r) return std::unexpected(r.error());
+  if (auto r = check("complexity", options.complexity); !r) return std::unexpected(r.error());
+  if (options.tempo_bpm) {
+    if (auto r = check("tempo", *options.tempo_bpm); !r) return std::unexpected(r.error());
+  }
+  if (auto r = Meter::make(options.meter.numerator, options.meter.denominator); !r) {
+    return std::unexpected(r.error());
+  }
+  return options;
+}
+
+Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& raw) {
+  auto checked = validate(raw);
+  if (!checked) return std::unexpected(checked.error());
+  const GenerateOptions& options = *checked;
+  if (profile.groove.sixteenth.empty() && profile.groove.triplet.empty()) {
+    return fail(Errc::invalid_argument,
+                "style '" + profile.name + "' has no groove model to generate from");
+  }
+  const BarPlan plan = plan_bar(options.meter, profile.groove);
+  const GrooveModel& beat = profile.groove.beat(plan.subdivision);
+  const GrooveModel& fill = profile.groove.fill(plan.subdivision);
+
+  const double c = options.complexity;
+  const double lean = std::clamp(profile.traits.density, 0.2, 5.0) * std::pow(2.0, (c - 0.5) * 1.6);
+  const Engine engine{profile, options, plan, beat, fill, Lean{std::sqrt(lean), lean}};
+
+  Generation out;
+  out.style_id = profile.id;
+  out.style_name = profile.name;
+  out.tempo_bpm = options.tempo_bpm ? *options.tempo_bpm : pick_tempo(profile, options.seed);
+  out.meter = options.meter;
+  out.bars = options.bars;
+  out.seed = options.seed;
+  out.subdivision = plan.subdivision;
+
+  const int phrase = std::clamp(profile.traits.phrase_bars, 1, 16);
+  const double fill_prob = profile.traits.fill_rate >= 0.0 ? profile.traits.fill_rate : 0.85;
+  const double mutate_p = 0.04 + 0.16 * c;
+  const Rng root(options.seed);
+  std::vector<std::vector<LaneMask>> accepted;
+
+  for (int v = 0; v < options.variations; ++v) {
+    std::vector<LaneMask> masks;
+    std::vector<bool> fill_bars;
+    std::vector<bool> forced_ghosts;
+    Rng rng = root.fork(static_cast<std::uint64_t>(v));
+    for (int attempt = 0; attempt < 16; ++attempt) {
+      const std::size_t slots = engine.slots();
+      const auto core = engine.core_bar(rng);
+      masks.assign(static_cast<std::size_t>(options.bars) * slots, 0);
+      fill_bars.assign(static_cast<std::size_t>(options.bars), false);
+      forced_ghosts.assign(masks.size(), false);
+      LaneMask previous = core.back();
+      for (int bar = 0; bar < options.bars; ++bar) {
+        std::vector<LaneMask> bm =
+            bar == 0 ? core : engine.mutate(core, bar % 2 == 1 ? mutate_p * 1.5 : mutate_p, previous, rng);
+        const bool phrase_end = options.bars >= 2 && ((bar + 1) % phrase == 0 || bar == options.bars - 1);
+        std::size_t groove_end = slots;
+        if (phrase_end && rng.chance(fill_prob)) {
+          groove_end = engine.fill_start(rng);
+          engine.write_fill(bm, groove_end, groove_end > 0 ? bm[groove_end - 1] : previous, rng);
+          fill_bars[static_cast<std::size_t>(bar)] = true;
+        }
+        engine.add_ghosts(bm, groove_end, forced_ghosts, static_cast<std::size_t>(bar) * slots, rng);
+        std::copy(bm.begin(), bm.end(), masks.begin() + static_cast<std::ptrdiff_t>(bar * slots));
+        previous = bm.back();
+      }
+      // A crash (with the kick) marks the downbeat after a fill; the hi-hat makes way.
+      for (int bar = 0; bar < options.bars; ++bar) {
+        const int before = (bar + options.bars - 1) % options.bars;
+        if (!fill_bars[static_cast<std::size_t>(before)] || options.bars < 2) continue;
+        if (!rng.chance(profile.traits.crash_after_fill)) continue;
+        LaneMask& down = masks[static_cast<std::size_t>(bar) * slots];
+        down = static_cast<LaneMask>((down | bit(Lane::crash) | bit(Lane::kick)) &
+                                     ~(bit(Lane::closed_hat) | bit(Lane::open_hat)));
+      }
+      if (std::find(accepted.begin(), accepted.end(), masks) == accepted.end()) break;
+      rng = root.fork(static_cast<std::uint64_t>(v) + 1000ULL * static_cast<std::uint64_t>(attempt + 1));
+    }
+    accepted.push_back(masks);
+    out.variations.push_back(render(engine, masks, fill_bars, forced_ghosts, out.tempo_bpm, v, rng));
+  }
+  return out;
+}
+
+}  // namespace mdg

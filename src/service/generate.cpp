@@ -1,0 +1,173 @@
+#include "service/generate.hpp"
+
+#include <array>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "midi/midi_file.hpp"
+
+namespace mdg {
+namespace {
+
+// Rows top to bottom as drummers read a chart: cymbals, toms, snare, kick.
+constexpr std::array<Lane, kLaneCount> kRowOrder = {
+    Lane::crash,   Lane::ride,    Lane::open_hat, Lane::closed_hat, Lane::high_tom,
+    Lane::mid_tom, Lane::low_tom, Lane::snare,    Lane::kick};
+
+char cell_char(std::uint8_t velocity) {
+  if (velocity == 0) return '-';
+  if (velocity <= kGhostVelocity) return 'g';
+  if (velocity >= 105) return 'X';
+  return 'x';
+}
+
+std::string row_label(Lane lane, DrumNote note) {
+  const auto* voice = drum_voice(note);
+  std::string label = voice != nullptr ? std::string(voice->name) : std::string(lane_id(lane));
+  if (label.size() > 12) label.resize(12);
+  return label;
+}
+
+}  // namespace
+
+std::string variation_file_name(const Generation& g, int index) {
+  return fmt::format("{}_s{}_v{}.mid", g.style_id, g.seed, index + 1);
+}
+
+Result<GenerateResponse> run_generate(const StyleLibrary& library, const GenerateRequest& request) {
+  if (request.midi_format != 0 && request.midi_format != 1) {
+    return fail(Errc::invalid_argument, "MIDI format " + std::to_string(request.midi_format) +
+                                            " is not supported; allowed: 0, 1");
+  }
+  auto profile = library.resolve(request.artist);
+  if (!profile) return std::unexpected(profile.error());
+  auto generation = generate(*profile, request.options);
+  if (!generation) return std::unexpected(generation.error());
+
+  GenerateResponse response;
+  response.query = request.artist;
+  response.profile = std::move(*profile);
+  response.generation = std::move(*generation);
+
+  std::error_code ec;
+  std::filesystem::create_directories(request.out_dir, ec);
+  if (ec) {
+    return fail(Errc::io, "cannot create output folder '" + request.out_dir.string() + "': " + ec.message());
+  }
+  const auto& variations = response.generation.variations;
+  for (std::size_t i = 0; i < variations.size(); ++i) {
+    const auto path = request.out_dir / variation_file_name(response.generation, static_cast<int>(i));
+    MidiWriteOptions write;
+    write.format = request.midi_format;
+    write.track_name = variations[i].pattern.name;
+    if (auto written = write_midi_file(path, variations[i].pattern, write); !written) {
+      return std::unexpected(written.error());
+    }
+    response.files.push_back(path);
+  }
+  return response;
+}
+
+std::string render_grid(const GrooveGrid& grid) {
+  const int slots = grid.slots_per_bar();
+  if (slots == 0 || grid.bars == 0) return {};
+  std::array<bool, kLaneCount> used{};
+  for (const auto& cell : grid.cells) {
+    for (std::size_t l = 0; l < kLaneCount; ++l) used[l] = used[l] || cell[l] != 0;
+  }
+  // Wrap so a line stays readable in a terminal (about 80 steps).
+  const int bars_per_line = std::max(1, std::min(grid.bars, 80 / std::max(slots, 1)));
+  std::string out;
+  for (int first = 0; first < grid.bars; first += bars_per_line) {
+    const int last = std::min(grid.bars, first + bars_per_line);
+    std::string header = fmt::format("  {:<12} ", fmt::format("bar {}", first + 1));
+    for (int bar = first; bar < last; ++bar) {
+      header += '|';
+      int beat = 0;
+      for (int s = 0; s < slots; ++s) {
+        if (grid.beat_starts[static_cast<std::size_t>(s)]) {
+          ++beat;
+          header += beat < 10 ? static_cast<char>('0' + beat) : '+';
+        } else {
+          header += '.';
+        }
+      }
+    }
+    out += header + "|\n";
+    for (Lane lane : kRowOrder) {
+      const auto li = lane_index(lane);
+      if (!used[li]) continue;
+      std::string row = fmt::format("  {:<12} ", row_label(lane, grid.lane_notes[li]));
+      for (int bar = first; bar < last; ++bar) {
+        row += '|';
+        for (int s = 0; s < slots; ++s) row += cell_char(grid.at(bar, s, lane));
+      }
+      out += row + "|\n";
+    }
+    if (last < grid.bars) out += '\n';
+  }
+  return out;
+}
+
+std::string render_generation_text(const GenerateResponse& r) {
+  const Generation& g = r.generation;
+  const StyleProfile& p = r.profile;
+  std::string out = fmt::format("{} ({}{}), {} bar{} of {} at {} BPM, {} grid, seed {}\n", p.name,
+                                p.kind == ProfileKind::artist ? "artist, style from " : "genre",
+                                p.kind == ProfileKind::artist ? p.base : std::string(), g.bars,
+                                g.bars == 1 ? "" : "s", g.meter.to_string(), g.tempo_bpm,
+                                subdivision_name(g.subdivision), g.seed);
+  out += "legend: X accent  x hit  g ghost  - rest\n";
+  for (std::size_t i = 0; i < g.variations.size(); ++i) {
+    const Variation& v = g.variations[i];
+    std::string fills;
+    for (std::size_t b = 0; b < v.grid.fill_bars.size(); ++b) {
+      if (v.grid.fill_bars[b]) fills += (fills.empty() ? "" : ", ") + std::to_string(b + 1);
+    }
+    out += fmt::format("\nVariation {}: {} hits{} -> {}\n", i + 1, v.pattern.hits.size(),
+                       fills.empty() ? std::string() : ", fills in bar " + fills,
+                       i < r.files.size() ? r.files[i].string() : std::string("(not written)"));
+    out += render_grid(v.grid);
+  }
+  return out;
+}
+
+nlohmann::json generation_to_json(const GenerateResponse& r) {
+  const Generation& g = r.generation;
+  const StyleProfile& p = r.profile;
+  nlohmann::json variations = nlohmann::json::array();
+  for (std::size_t i = 0; i < g.variations.size(); ++i) {
+    const Variation& v = g.variations[i];
+    nlohmann::json fill_bars = nlohmann::json::array();
+    for (std::size_t b = 0; b < v.grid.fill_bars.size(); ++b) {
+      if (v.grid.fill_bars[b]) fill_bars.push_back(b + 1);
+    }
+    variations.push_back({{"index", i + 1},
+                          {"name", v.pattern.name},
+                          {"file", i < r.files.size() ? r.files[i].string() : std::string()},
+                          {"hits", v.pattern.hits.size()},
+                          {"fill_bars", fill_bars}});
+  }
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& f : r.files) files.push_back(f.string());
+  return {{"query", r.query},
+          {"artist", p.name},
+          {"profile",
+           {{"id", p.id},
+            {"kind", p.kind == ProfileKind::artist ? "artist" : "genre"},
+            {"base", p.base},
+            {"genres", p.genres},
+            {"feel", p.feel},
+            {"tempo_range", {{"min", p.tempo.min}, {"max", p.tempo.max}, {"typical", p.tempo.typical}}},
+            {"confidence", p.confidence}}},
+          {"tempo", g.tempo_bpm},
+          {"meter", g.meter.to_string()},
+          {"bars", g.bars},
+          {"seed", g.seed},
+          {"grid", subdivision_name(g.subdivision)},
+          {"files", files},
+          {"variations", variations}};
+}
+
+}  // namespace mdg

@@ -1,0 +1,40 @@
+#pragma once
+// The generate use case: name -> style profile -> variations -> .mid files, plus the
+// text grid and JSON renderings the CLI (and later the HTTP API) return.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "generate/engine.hpp"
+#include "style/library.hpp"
+
+namespace mdg {
+
+struct GenerateRequest {
+  std::string artist;
+  GenerateOptions options;
+  std::filesystem::path out_dir = "out";
+  int midi_format = 1;  // 0 or 1
+};
+
+struct GenerateResponse {
+  std::string query;
+  StyleProfile profile;  // the resolved profile (groove included)
+  Generation generation;
+  std::vector<std::filesystem::path> files;  // one per variation, same order
+};
+
+[[nodiscard]] Result<GenerateResponse> run_generate(const StyleLibrary& library,
+                                                    const GenerateRequest& request);
+
+// The file name of variation `index` (0-based): "<style-id>_s<seed>_v<N>.mid".
+[[nodiscard]] std::string variation_file_name(const Generation& g, int index);
+// Readable drum grids, one block per variation (rows = instruments, columns = steps).
+[[nodiscard]] std::string render_generation_text(const GenerateResponse& response);
+[[nodiscard]] std::string render_grid(const GrooveGrid& grid);
+[[nodiscard]] nlohmann::json generation_to_json(const GenerateResponse& response);
+
+}  // namespace mdg

@@ -1,0 +1,79 @@
+#include "style/params.hpp"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+
+#include "core/meter.hpp"
+
+namespace mdg {
+namespace {
+
+constexpr std::array kSpecs = {
+    ParamSpec{"bars", ParamKind::integer, 1, 16, 4, "bars per variation"},
+    ParamSpec{"tempo", ParamKind::number, kMinTempo, kMaxTempo, std::nullopt,
+              "tempo in BPM (default: drawn from the artist's tempo range)"},
+    ParamSpec{"time-signature", ParamKind::meter, 0, 0, std::nullopt,
+              "meter, e.g. 4/4, 3/4, 5/4, 6/8, 7/8, 12/8 (default 4/4)"},
+    ParamSpec{"variations", ParamKind::integer, 1, 8, 4, "number of distinct variations"},
+    ParamSpec{"humanize", ParamKind::number, 0, 1, 0.8,
+              "0 = quantized, 1 = the style's full measured timing and velocity feel"},
+    ParamSpec{"complexity", ParamKind::number, 0, 1, 0.5,
+              "0 = sparse and straight, 1 = busy and syncopated"},
+    ParamSpec{"seed", ParamKind::integer, 0, 9007199254740991.0, std::nullopt,
+              "random seed; the same seed gives the same files (default: from the clock, printed)"},
+};
+
+std::string number_text(double v) {
+  if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+  std::string s = std::to_string(v);
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+std::span<const ParamSpec> generate_param_specs() noexcept { return kSpecs; }
+
+const ParamSpec* find_param(std::string_view name) noexcept {
+  for (const auto& spec : kSpecs) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+std::string allowed_values(const ParamSpec& spec) {
+  switch (spec.kind) {
+    case ParamKind::meter: return "N/D with N 1-16 and D 2, 4, 8 or 16 (e.g. 4/4, 3/4, 5/4, 6/8, 7/8, 12/8)";
+    case ParamKind::integer: return "whole numbers " + number_text(spec.min) + "-" + number_text(spec.max);
+    case ParamKind::number: return number_text(spec.min) + "-" + number_text(spec.max);
+  }
+  return {};
+}
+
+Result<double> check_param(const ParamSpec& spec, double value) {
+  const bool whole = value == std::floor(value);
+  if (!std::isfinite(value) || value < spec.min || value > spec.max ||
+      (spec.kind == ParamKind::integer && !whole)) {
+    return fail(Errc::invalid_argument, "--" + std::string(spec.name) + " " + number_text(value) +
+                                            " is not allowed; allowed: " + allowed_values(spec));
+  }
+  return value;
+}
+
+Result<double> parse_param(const ParamSpec& spec, std::string_view text) {
+  if (spec.kind == ParamKind::meter) {
+    return fail(Errc::invalid_argument, "--" + std::string(spec.name) + " takes a meter, not a number");
+  }
+  double value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end) {
+    return fail(Errc::invalid_argument, "--" + std::string(spec.name) + " '" + std::string(text) +
+                                            "' is not a number; allowed: " + allowed_values(spec));
+  }
+  return check_param(spec, value);
+}
+
+}  // namespace mdg
