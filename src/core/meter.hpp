@@ -64,6 +64,8 @@ struct Grid {
   [[nodiscard]] bool fits() const noexcept {
     return (steps_per_quarter() * 4 * meter.numerator) % meter.denominator == 0;
   }
+
+  friend bool operator==(const Grid&, const Grid&) = default;
 };
 
 [[nodiscard]] Result<double> validate_tempo(double bpm);
