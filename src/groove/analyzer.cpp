@@ -1,0 +1,411 @@
+#include "groove/analyzer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+
+namespace mdg {
+namespace {
+
+Result<void> check_range(const char* name, double value, double min, double max) {
+  if (!std::isfinite(value) || value < min || value > max) {
+    return fail(Errc::invalid_argument, std::string("analyzer option ") + name + " = " +
+                                            std::to_string(value) + " is out of range; allowed: " +
+                                            std::to_string(min) + " to " + std::to_string(max));
+  }
+  return {};
+}
+
+double mean_of(double sum, std::uint32_t n) { return n > 0 ? sum / n : 0.0; }
+
+double sd_of(double sum, double sum_sq, std::uint32_t n) {
+  if (n == 0) return 0.0;
+  const double mean = sum / n;
+  return std::sqrt(std::max(0.0, sum_sq / n - mean * mean));
+}
+
+// Tempo in force at a tick: the last change at or before it.
+double tempo_at(const Pattern& pattern, std::int64_t tick) {
+  double bpm = pattern.tempo_bpm;
+  for (const auto& change : pattern.tempo_changes) {
+    if (change.tick > tick) break;
+    bpm = change.bpm;
+  }
+  return bpm;
+}
+
+bool tempi_valid(const Pattern& pattern) {
+  auto ok = [](double bpm) { return std::isfinite(bpm) && bpm > 0.0; };
+  if (!ok(pattern.tempo_bpm)) return false;
+  for (std::size_t i = 0; i < pattern.tempo_changes.size(); ++i) {
+    if (!ok(pattern.tempo_changes[i].bpm)) return false;
+    if (i > 0 && pattern.tempo_changes[i].tick < pattern.tempo_changes[i - 1].tick) return false;
+  }
+  return true;
+}
+
+// Swing evidence: in every beat-sized unit, the onsets between 35% and 85% of the unit are
+// grouped into positions (onsets closer than `cluster` ticks are one position). A unit with
+// exactly one such position gives its phase; units where both the straight off-beat and a
+// later sixteenth are played (two positions) are ambiguous and give nothing.
+void collect_offbeat_phases(const std::vector<std::int64_t>& ticks, std::int64_t unit,
+                            std::int64_t cluster, std::vector<double>& out) {
+  const auto lo = static_cast<double>(unit) * 0.35;
+  const auto hi = static_cast<double>(unit) * 0.85;
+  std::size_t i = 0;
+  while (i < ticks.size()) {
+    const std::int64_t index = ticks[i] / unit;
+    int positions = 0;
+    double sum = 0;
+    int count = 0;
+    std::int64_t last = -1;
+    for (; i < ticks.size() && ticks[i] / unit == index; ++i) {
+      const auto phase = static_cast<double>(ticks[i] - index * unit);
+      if (phase <= lo || phase >= hi) continue;
+      if (last < 0 || ticks[i] - last > cluster) ++positions;
+      last = ticks[i];
+      sum += phase;
+      ++count;
+    }
+    if (positions == 1) out.push_back(sum / count / static_cast<double>(unit));
+  }
+}
+
+double swing_from_phases(std::vector<double> phases, int min_evidence) {
+  if (phases.size() < static_cast<std::size_t>(min_evidence)) return 1.0;
+  const auto mid = phases.begin() + static_cast<std::ptrdiff_t>(phases.size() / 2);
+  std::nth_element(phases.begin(), mid, phases.end());
+  double median = *mid;
+  if (phases.size() % 2 == 0) {
+    median = (median + *std::max_element(phases.begin(), mid)) / 2.0;
+  }
+  return median / (1.0 - median);
+}
+
+}  // namespace
+
+Result<void> validate(const AnalyzerOptions& o) {
+  if (auto r = check_range("ghost_velocity", o.ghost_velocity, 1, 126); !r) return r;
+  if (auto r = check_range("fill_min_tom_hits", o.fill_min_tom_hits, 1, 64); !r) return r;
+  if (auto r = check_range("fill_tom_factor", o.fill_tom_factor, 1, 10); !r) return r;
+  if (auto r = check_range("fill_density_factor", o.fill_density_factor, 1, 10); !r) return r;
+  if (auto r = check_range("fill_min_extra_hits", o.fill_min_extra_hits, 0, 64); !r) return r;
+  if (auto r = check_range("swing_cluster_ticks", o.swing_cluster_ticks, 1, 120); !r) return r;
+  if (auto r = check_range("swing_min_evidence", o.swing_min_evidence, 1, 100000); !r) return r;
+  return {};
+}
+
+std::vector<int> metric_weights(const Grid& grid) {
+  const int steps = grid.steps_per_bar();
+  const std::int64_t per_step = kPpq / grid.steps_per_quarter();
+  const std::int64_t unit = static_cast<std::int64_t>(kPpq) * 4 / grid.meter.denominator;
+  const auto groups = grid.meter.beat_groups();
+  std::vector<std::int64_t> starts;
+  std::int64_t at = 0;
+  for (int g : groups) {
+    starts.push_back(at);
+    at += g * unit;
+  }
+  const bool halves = groups.size() >= 2 && groups.size() % 2 == 0;
+  const std::int64_t half = halves ? starts[groups.size() / 2] : -1;
+  std::vector<int> weights(static_cast<std::size_t>(std::max(steps, 0)));
+  for (int s = 0; s < steps; ++s) {
+    const std::int64_t t = s * per_step;
+    int w = -4;
+    if (t == 0) {
+      w = 0;
+    } else if (t == half) {
+      w = -1;
+    } else if (std::find(starts.begin(), starts.end(), t) != starts.end()) {
+      w = -2;
+    } else if (t % (kPpq / 2) == 0 || grid.subdivision == Subdivision::triplet) {
+      w = -3;
+    }
+    weights[static_cast<std::size_t>(s)] = w;
+  }
+  return weights;
+}
+
+DrumNote gm_playable_note(DrumNote note) noexcept {
+  switch (note) {
+    case 22: return 42;
+    case 26: return 46;
+    case 58: return 43;
+    default: break;
+  }
+  return note >= 35 && note <= 81 ? note : DrumNote{0};
+}
+
+GrooveAccumulator::GrooveAccumulator(Grid grid, AnalyzerOptions options)
+    : grid_(grid), options_(options), steps_(grid.steps_per_bar()) {
+  for (auto& lane : lanes_) lane.steps.resize(static_cast<std::size_t>(steps_));
+  transitions_.resize(static_cast<std::size_t>(steps_));
+  metric_weight_ = metric_weights(grid_);
+}
+
+Result<GrooveAccumulator> GrooveAccumulator::create(Grid grid, AnalyzerOptions options) {
+  if (auto r = validate(options); !r) return std::unexpected(r.error());
+  if (auto m = Meter::make(grid.meter.numerator, grid.meter.denominator); !m) {
+    return std::unexpected(m.error());
+  }
+  if (!grid.fits() || grid.steps_per_bar() < 1) {
+    return fail(Errc::invalid_argument,
+                "a " + grid.meter.to_string() + " bar is not a whole number of " +
+                    subdivision_name(grid.subdivision) +
+                    " steps; use the sixteenth grid for this meter");
+  }
+  return GrooveAccumulator(grid, options);
+}
+
+bool GrooveAccumulator::add(const Pattern& pattern) {
+  if (pattern.meter != grid_.meter || !tempi_valid(pattern)) {
+    ++skipped_;
+    return false;
+  }
+  ++patterns_;
+  const auto steps = static_cast<std::size_t>(steps_);
+  const double per_step = grid_.ticks_per_step();
+  const std::int64_t per_bar = grid_.meter.ticks_per_bar();
+
+  // Snap every lane hit; keep the loudest hit per bar, step and lane.
+  struct Cell {
+    int velocity = -1;  // -1 = no hit
+    double offset_ms = 0;
+  };
+  struct Snapped {
+    std::size_t bar;
+    std::size_t step;
+    std::size_t lane;
+    int velocity;
+    double offset_ms;
+  };
+  std::vector<Snapped> snapped;
+  snapped.reserve(pattern.hits.size());
+  std::vector<std::int64_t> ticks;
+  ticks.reserve(pattern.hits.size());
+  std::size_t last_bar = 0;
+  bool any = false;
+  for (const Hit& hit : pattern.hits) {
+    const auto lane = lane_of(hit.note);
+    if (!lane || hit.tick < 0) continue;
+    const auto index = static_cast<std::int64_t>(std::llround(static_cast<double>(hit.tick) / per_step));
+    const double grid_tick = static_cast<double>(index) * per_step;
+    const double offset_ms =
+        (static_cast<double>(hit.tick) - grid_tick) * ms_per_tick(tempo_at(pattern, hit.tick));
+    const auto bar = static_cast<std::size_t>(index / steps_);
+    const auto step = static_cast<std::size_t>(index % steps_);
+    snapped.push_back({bar, step, lane_index(*lane), hit.velocity, offset_ms});
+    ticks.push_back(hit.tick);
+    lanes_[lane_index(*lane)].notes[hit.note & 0x7f] += 1;
+    abs_error_ms_ += std::abs(offset_ms);
+    ++onsets_;
+    last_bar = std::max(last_bar, bar);
+    any = true;
+  }
+  const std::size_t length_bars =
+      per_bar > 0 ? static_cast<std::size_t>((std::max<std::int64_t>(pattern.length_ticks, 0) + per_bar / 2) / per_bar)
+                  : 0;
+  const std::size_t bars = std::max(length_bars, any ? last_bar + 1 : 0);
+  if (bars == 0) return true;
+
+  std::vector<Cell> cells(bars * steps * kLaneCount);
+  auto cell_at = [&](std::size_t bar, std::size_t step, std::size_t lane) -> Cell& {
+    return cells[(bar * steps + step) * kLaneCount + lane];
+  };
+  for (const auto& s : snapped) {
+    Cell& c = cell_at(s.bar, s.step, s.lane);
+    if (s.velocity > c.velocity) c = {s.velocity, s.offset_ms};
+  }
+
+  // Per-step statistics and the step masks.
+  std::vector<std::uint32_t> masks(bars * steps, 0);
+  std::vector<int> bar_hits(bars, 0), bar_toms(bars, 0);
+  for (std::size_t b = 0; b < bars; ++b) {
+    for (std::size_t st = 0; st < steps; ++st) {
+      for (std::size_t l = 0; l < kLaneCount; ++l) {
+        const Cell& c = cell_at(b, st, l);
+        if (c.velocity < 0) continue;
+        masks[b * steps + st] |= 1u << l;
+        ++bar_hits[b];
+        if (kAllLanes[l] == Lane::low_tom || kAllLanes[l] == Lane::mid_tom ||
+            kAllLanes[l] == Lane::high_tom) {
+          ++bar_toms[b];
+        }
+        auto& lane = lanes_[l];
+        auto& sum = lane.steps[st];
+        const auto v = static_cast<double>(c.velocity);
+        ++sum.hits;
+        if (c.velocity <= options_.ghost_velocity) {
+          ++sum.ghosts;
+          sum.ghost_velocity += v;
+        } else {
+          ++sum.loud;
+          sum.loud_velocity += v;
+          sum.loud_velocity_sq += v * v;
+        }
+        sum.offset += c.offset_ms;
+        sum.offset_sq += c.offset_ms * c.offset_ms;
+        lane.velocity += v;
+        lane.velocity_sq += v * v;
+      }
+    }
+  }
+
+  // Transitions: unigram per step, and given the previous step's mask.
+  for (std::size_t k = 0; k < masks.size(); ++k) {
+    auto& counts = transitions_[k % steps];
+    counts.unigram[masks[k]] += 1;
+    if (k > 0) counts.context[(masks[k - 1] << 16) | masks[k]] += 1;
+  }
+
+  // Syncopation (Longuet-Higgins & Lee): an accented kick or snare onset followed by silence
+  // on a metrically stronger step (before the next such onset, within the bar) scores the
+  // difference of the metric weights.
+  const auto kick = lane_index(Lane::kick), snare = lane_index(Lane::snare);
+  for (std::size_t b = 0; b < bars; ++b) {
+    std::vector<std::size_t> onsets;
+    for (std::size_t st = 0; st < steps; ++st) {
+      const Cell& k = cell_at(b, st, kick);
+      const Cell& s = cell_at(b, st, snare);
+      if (k.velocity > options_.ghost_velocity || s.velocity > options_.ghost_velocity) {
+        onsets.push_back(st);
+      }
+    }
+    for (std::size_t i = 0; i < onsets.size(); ++i) {
+      const std::size_t next = i + 1 < onsets.size() ? onsets[i + 1] : steps;
+      int strongest_rest = -1000;
+      for (std::size_t r = onsets[i] + 1; r < next; ++r) {
+        strongest_rest = std::max(strongest_rest, metric_weight_[r]);
+      }
+      const int w = metric_weight_[onsets[i]];
+      if (strongest_rest > w) syncopation_ += strongest_rest - w;
+    }
+  }
+
+  // Fills: compare each bar with the mean of the performance's other bars.
+  long total_hits = 0, total_toms = 0;
+  for (std::size_t b = 0; b < bars; ++b) {
+    total_hits += bar_hits[b];
+    total_toms += bar_toms[b];
+  }
+  for (std::size_t b = 0; b < bars; ++b) {
+    const double others = static_cast<double>(bars - 1);
+    const double mean_toms = bars > 1 ? static_cast<double>(total_toms - bar_toms[b]) / others : 0.0;
+    const double mean_hits = bars > 1 ? static_cast<double>(total_hits - bar_hits[b]) / others : 0.0;
+    const bool tom_fill = bar_toms[b] >= options_.fill_min_tom_hits &&
+                          bar_toms[b] >= options_.fill_tom_factor * mean_toms;
+    const bool dense_fill = bars > 1 && bar_hits[b] >= options_.fill_density_factor * mean_hits &&
+                            bar_hits[b] >= mean_hits + options_.fill_min_extra_hits;
+    if (tom_fill || dense_fill) ++fill_bars_;
+  }
+
+  // Swing evidence from the raw onsets.
+  std::sort(ticks.begin(), ticks.end());
+  const std::int64_t cluster = options_.swing_cluster_ticks;
+  collect_offbeat_phases(ticks, kPpq, cluster, beat_phases_);
+  collect_offbeat_phases(ticks, kPpq / 2, std::max<std::int64_t>(1, cluster / 2), eighth_phases_);
+
+  bars_ += static_cast<std::uint32_t>(bars);
+  return true;
+}
+
+double GrooveAccumulator::mean_abs_quantize_error_ms() const noexcept {
+  return onsets_ > 0 ? abs_error_ms_ / static_cast<double>(onsets_) : 0.0;
+}
+
+GrooveModel GrooveAccumulator::finish() const {
+  GrooveModel model;
+  model.grid = grid_;
+  model.bars = bars_;
+  const auto steps = static_cast<std::size_t>(steps_);
+  std::uint64_t total_hits = 0;
+  for (std::size_t l = 0; l < kLaneCount; ++l) {
+    const LaneSums& sums = lanes_[l];
+    LaneStats& lane = model.lanes[l];
+    lane.steps.resize(steps);
+    std::uint32_t lane_hits = 0;
+    double offset = 0, offset_sq = 0;
+    for (std::size_t st = 0; st < steps; ++st) {
+      const StepSums& s = sums.steps[st];
+      StepStats& out = lane.steps[st];
+      out.hits = s.hits;
+      out.onset_prob = bars_ > 0 ? static_cast<double>(s.hits) / bars_ : 0.0;
+      out.velocity_mean = mean_of(s.loud_velocity, s.loud);
+      out.velocity_sd = sd_of(s.loud_velocity, s.loud_velocity_sq, s.loud);
+      out.ghost_prob = s.hits > 0 ? static_cast<double>(s.ghosts) / s.hits : 0.0;
+      out.ghost_velocity_mean = mean_of(s.ghost_velocity, s.ghosts);
+      out.offset_mean_ms = mean_of(s.offset, s.hits);
+      out.offset_sd_ms = sd_of(s.offset, s.offset_sq, s.hits);
+      lane_hits += s.hits;
+      offset += s.offset;
+      offset_sq += s.offset_sq;
+    }
+    total_hits += lane_hits;
+    lane.hits_per_bar = bars_ > 0 ? static_cast<double>(lane_hits) / bars_ : 0.0;
+    lane.velocity_mean = mean_of(sums.velocity, lane_hits);
+    lane.velocity_sd = sd_of(sums.velocity, sums.velocity_sq, lane_hits);
+    lane.offset_mean_ms = mean_of(offset, lane_hits);
+    lane.offset_sd_ms = sd_of(offset, offset_sq, lane_hits);
+    const auto most = std::max_element(sums.notes.begin(), sums.notes.end());
+    lane.note = *most > 0 ? gm_playable_note(static_cast<DrumNote>(most - sums.notes.begin()))
+                          : DrumNote{0};
+  }
+
+  model.transitions.resize(steps);
+  for (std::size_t st = 0; st < steps; ++st) {
+    const StepCounts& counts = transitions_[st];
+    StepTransitions& out = model.transitions[st];
+    for (const auto& [mask, count] : counts.unigram) {
+      out.unigram.push_back({static_cast<LaneMask>(mask), count});
+    }
+    std::sort(out.unigram.begin(), out.unigram.end(),
+              [](const MaskCount& a, const MaskCount& b) { return a.mask < b.mask; });
+    std::map<std::uint32_t, std::vector<MaskCount>> by_previous;
+    for (const auto& [key, count] : counts.context) {
+      by_previous[key >> 16].push_back({static_cast<LaneMask>(key & 0xffff), count});
+    }
+    for (auto& [previous, next] : by_previous) {
+      std::sort(next.begin(), next.end(),
+                [](const MaskCount& a, const MaskCount& b) { return a.mask < b.mask; });
+      out.contexts.push_back({static_cast<LaneMask>(previous), std::move(next)});
+    }
+  }
+
+  if (bars_ > 0) {
+    model.density = static_cast<double>(total_hits) / bars_;
+    model.syncopation = syncopation_ / bars_;
+    model.fill_rate = static_cast<double>(fill_bars_) / bars_;
+  }
+  model.swing_ratio = swing_from_phases(beat_phases_, options_.swing_min_evidence);
+  model.swing_ratio_16th = swing_from_phases(eighth_phases_, options_.swing_min_evidence);
+  std::uint32_t snare_hits = 0, snare_ghosts = 0;
+  for (const auto& s : lanes_[lane_index(Lane::snare)].steps) {
+    snare_hits += s.hits;
+    snare_ghosts += s.ghosts;
+  }
+  model.ghost_rate = snare_hits > 0 ? static_cast<double>(snare_ghosts) / snare_hits : 0.0;
+  return model;
+}
+
+Result<GrooveModel> analyze_patterns(std::span<const Pattern> patterns, Grid grid,
+                                     const AnalyzerOptions& options) {
+  auto acc = GrooveAccumulator::create(grid, options);
+  if (!acc) return std::unexpected(acc.error());
+  for (const auto& p : patterns) acc->add(p);
+  return acc->finish();
+}
+
+Subdivision best_feel(double sixteenth_error_ms, double triplet_error_ms, double margin) noexcept {
+  if (!std::isfinite(sixteenth_error_ms) || !std::isfinite(triplet_error_ms)) {
+    return Subdivision::sixteenth;
+  }
+  return triplet_error_ms < margin * sixteenth_error_ms ? Subdivision::triplet
+                                                         : Subdivision::sixteenth;
+}
+
+Subdivision best_feel(const GrooveAccumulator& sixteenth, const GrooveAccumulator& triplet) noexcept {
+  return best_feel(sixteenth.mean_abs_quantize_error_ms(), triplet.mean_abs_quantize_error_ms());
+}
+
+}  // namespace mdg

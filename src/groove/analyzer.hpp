@@ -1,0 +1,119 @@
+#pragma once
+// Groove analysis: turns drum performances (Patterns) into a GrooveModel on one grid.
+//
+// Usage: validate the options and grid once (GrooveAccumulator::create), add() every
+// performance, then finish(). Performances in another meter than the grid's are counted
+// as skipped. Analysing the same performances on the sixteenth and the triplet grid and
+// comparing the quantization errors (best_feel) tells which grid the music sits on.
+#include <array>
+#include <cstdint>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/pattern.hpp"
+#include "groove/groove_model.hpp"
+
+namespace mdg {
+
+struct AnalyzerOptions {
+  // Hits at or below this velocity are ghost notes (1-126).
+  int ghost_velocity = kGhostVelocity;
+  // Fill detection, per bar of a performance (see docs in analyzer.cpp): a bar is a fill when
+  // its tom hits reach fill_min_tom_hits and are at least fill_tom_factor times the mean of
+  // the performance's other bars, or when its hit count is at least fill_density_factor times
+  // that mean and exceeds it by fill_min_extra_hits.
+  int fill_min_tom_hits = 2;          // 1-64
+  double fill_tom_factor = 2.0;       // 1-10
+  double fill_density_factor = 1.5;   // 1-10
+  int fill_min_extra_hits = 4;        // 0-64
+  // Swing estimation: onsets within this many ticks of each other count as one position.
+  int swing_cluster_ticks = 30;       // 1-120
+  // Fewer beats than this with off-beat evidence leave the swing ratio at 1.0.
+  int swing_min_evidence = 4;         // 1-100000
+};
+
+// Checks every option; the error names the option, its value and the allowed range.
+[[nodiscard]] Result<void> validate(const AnalyzerOptions& options);
+
+class GrooveAccumulator {
+ public:
+  // Fails when an option is out of range or the grid's bar is not a whole number of steps.
+  [[nodiscard]] static Result<GrooveAccumulator> create(Grid grid, AnalyzerOptions options = {});
+
+  // Accumulates one performance; returns false (and counts it as skipped) when its meter
+  // differs from the grid's.
+  bool add(const Pattern& pattern);
+
+  [[nodiscard]] GrooveModel finish() const;
+
+  [[nodiscard]] const Grid& grid() const noexcept { return grid_; }
+  [[nodiscard]] std::uint32_t patterns() const noexcept { return patterns_; }
+  [[nodiscard]] std::uint32_t skipped() const noexcept { return skipped_; }
+  [[nodiscard]] std::uint32_t bars() const noexcept { return bars_; }
+  // Mean absolute distance (ms) of every accumulated onset from its nearest grid step;
+  // 0 when nothing was accumulated.
+  [[nodiscard]] double mean_abs_quantize_error_ms() const noexcept;
+  [[nodiscard]] std::uint64_t onsets() const noexcept { return onsets_; }
+
+ private:
+  GrooveAccumulator(Grid grid, AnalyzerOptions options);
+
+  struct StepSums {
+    std::uint32_t hits = 0;  // bars with a hit here (the loudest of several counts)
+    std::uint32_t loud = 0;  // non-ghost hits
+    double loud_velocity = 0, loud_velocity_sq = 0;
+    std::uint32_t ghosts = 0;
+    double ghost_velocity = 0;
+    double offset = 0, offset_sq = 0;
+  };
+  struct LaneSums {
+    std::vector<StepSums> steps;
+    double velocity = 0, velocity_sq = 0;
+    std::array<std::uint32_t, 128> notes{};
+  };
+  struct StepCounts {
+    std::unordered_map<std::uint32_t, std::uint32_t> unigram;  // mask -> count
+    std::unordered_map<std::uint32_t, std::uint32_t> context;  // previous << 16 | mask -> count
+  };
+
+  Grid grid_;
+  AnalyzerOptions options_;
+  int steps_ = 0;
+  std::uint32_t patterns_ = 0;
+  std::uint32_t skipped_ = 0;
+  std::uint32_t bars_ = 0;
+  std::uint32_t fill_bars_ = 0;
+  std::uint64_t onsets_ = 0;
+  double abs_error_ms_ = 0;
+  double syncopation_ = 0;
+  std::array<LaneSums, kLaneCount> lanes_;
+  std::vector<StepCounts> transitions_;
+  std::vector<double> beat_phases_;    // off-beat position within the quarter note, per beat
+  std::vector<double> eighth_phases_;  // off-beat position within the eighth note, per eighth
+  std::vector<int> metric_weight_;     // per step, for syncopation
+};
+
+// Analyses `patterns` on `grid` in one go.
+[[nodiscard]] Result<GrooveModel> analyze_patterns(std::span<const Pattern> patterns, Grid grid,
+                                                   const AnalyzerOptions& options = {});
+
+// The triplet grid is coarser (12 steps per 4/4 bar instead of 16), so it must fit clearly
+// better to win: triplet when its mean quantization error is below `margin` times the
+// sixteenth grid's (margin 0-1).
+inline constexpr double kTripletFeelMargin = 0.75;
+[[nodiscard]] Subdivision best_feel(double sixteenth_error_ms, double triplet_error_ms,
+                                    double margin = kTripletFeelMargin) noexcept;
+[[nodiscard]] Subdivision best_feel(const GrooveAccumulator& sixteenth,
+                                    const GrooveAccumulator& triplet) noexcept;
+
+// Metric weights of a grid's steps (0 at the downbeat, lower = weaker), after
+// Longuet-Higgins & Lee (1984): bar 0, half bar -1, beats -2, eighths -3, finer -4.
+[[nodiscard]] std::vector<int> metric_weights(const Grid& grid);
+
+// The GM note a synth plays for a note the Groove MIDI Dataset's TD-11 kit wrote:
+// 22 -> 42, 26 -> 46, 58 -> 43; notes outside GM 35-81 -> 0 (use the lane default).
+[[nodiscard]] DrumNote gm_playable_note(DrumNote note) noexcept;
+
+}  // namespace mdg

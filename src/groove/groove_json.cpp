@@ -1,0 +1,414 @@
+// JSON layout of a groove model (all fields required when decoding):
+//   {"meter": "4/4", "grid": "sixteenth", "bars": 120,
+//    "density": 14.2, "swing_ratio": 1.0, "swing_ratio_16th": 1.0, "ghost_rate": 0.1,
+//    "syncopation": 2.3, "fill_rate": 0.05,
+//    "lanes": {"kick": {"note": 36, "hits_per_bar": 4.1, "velocity_mean": .., "velocity_sd": ..,
+//                       "offset_mean_ms": .., "offset_sd_ms": ..,
+//                       "steps": [{"onset_prob": .., "velocity_mean": .., "velocity_sd": ..,
+//                                  "ghost_prob": .., "ghost_velocity_mean": .., "offset_mean_ms": ..,
+//                                  "offset_sd_ms": .., "hits": ..}, ...]}, ...all nine lanes},
+//    "transitions": [{"u": "0:12 1:40 5:3", "c": {"0": "1:10 5:2", "1": "0:30"}}, ...]}
+// Transition counts are written as "mask:count" lists in one string per step (unigram) and
+// per previous mask (contexts) so that an indented dump stays a few lines per step.
+// Doubles are rounded to 4 significant digits (at most 4 decimals) so files are small and
+// re-encoding a decoded model gives the same bytes.
+#include "groove/groove_json.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <string>
+#include <string_view>
+
+namespace mdg {
+namespace {
+
+using nlohmann::json;
+
+double round4(double x) {
+  if (x == 0.0 || !std::isfinite(x)) return x;
+  const int magnitude = static_cast<int>(std::floor(std::log10(std::abs(x))));
+  const int digits = std::min(3 - magnitude, 4);
+  const double scale = std::pow(10.0, digits);
+  const double r = std::round(x * scale) / scale;
+  return r == 0.0 ? 0.0 : r;  // no "-0.0"
+}
+
+std::string format_counts(const std::vector<MaskCount>& counts) {
+  std::string out;
+  for (const auto& c : counts) {
+    if (!out.empty()) out += ' ';
+    out += std::to_string(c.mask);
+    out += ':';
+    out += std::to_string(c.count);
+  }
+  return out;
+}
+
+json model_to_json(const GrooveModel& m) {
+  json j;
+  j["meter"] = m.grid.meter.to_string();
+  j["grid"] = subdivision_name(m.grid.subdivision);
+  j["bars"] = m.bars;
+  j["density"] = round4(m.density);
+  j["swing_ratio"] = round4(m.swing_ratio);
+  j["swing_ratio_16th"] = round4(m.swing_ratio_16th);
+  j["ghost_rate"] = round4(m.ghost_rate);
+  j["syncopation"] = round4(m.syncopation);
+  j["fill_rate"] = round4(m.fill_rate);
+  json lanes = json::object();
+  for (Lane lane : kAllLanes) {
+    const LaneStats& s = m.lanes[lane_index(lane)];
+    json l;
+    l["note"] = s.note;
+    l["hits_per_bar"] = round4(s.hits_per_bar);
+    l["velocity_mean"] = round4(s.velocity_mean);
+    l["velocity_sd"] = round4(s.velocity_sd);
+    l["offset_mean_ms"] = round4(s.offset_mean_ms);
+    l["offset_sd_ms"] = round4(s.offset_sd_ms);
+    json steps = json::array();
+    for (const StepStats& st : s.steps) {
+      steps.push_back({{"onset_prob", round4(st.onset_prob)},
+                       {"velocity_mean", round4(st.velocity_mean)},
+                       {"velocity_sd", round4(st.velocity_sd)},
+                       {"ghost_prob", round4(st.ghost_prob)},
+                       {"ghost_velocity_mean", round4(st.ghost_velocity_mean)},
+                       {"offset_mean_ms", round4(st.offset_mean_ms)},
+                       {"offset_sd_ms", round4(st.offset_sd_ms)},
+                       {"hits", st.hits}});
+    }
+    l["steps"] = std::move(steps);
+    lanes[std::string(lane_id(lane))] = std::move(l);
+  }
+  j["lanes"] = std::move(lanes);
+  json transitions = json::array();
+  for (const StepTransitions& t : m.transitions) {
+    json contexts = json::object();
+    for (const ContextCounts& c : t.contexts) {
+      contexts[std::to_string(c.previous)] = format_counts(c.next);
+    }
+    transitions.push_back({{"u", format_counts(t.unigram)}, {"c", std::move(contexts)}});
+  }
+  j["transitions"] = std::move(transitions);
+  return j;
+}
+
+// ---- decoding ----
+
+std::unexpected<Error> bad(const std::string& path, const std::string& what) {
+  return fail(Errc::parse, path + " " + what);
+}
+
+std::string join(const std::string& prefix, std::string_view key) {
+  return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
+}
+
+std::string range_text(double min, double max) {
+  auto text = [](double v) {
+    std::string s = std::to_string(v);
+    s.erase(s.find_last_not_of('0') + 1);
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
+  };
+  return text(min) + "-" + text(max);
+}
+
+Result<const json*> field(const json& obj, std::string_view key, const std::string& path) {
+  const auto it = obj.find(key);
+  if (it == obj.end()) return bad(path, "is missing");
+  return &*it;
+}
+
+Result<double> number(const json& obj, std::string_view key, const std::string& prefix,
+                      double min, double max) {
+  const std::string path = join(prefix, key);
+  auto f = field(obj, key, path);
+  if (!f) return std::unexpected(f.error());
+  if (!(*f)->is_number()) return bad(path, "must be a number");
+  const double v = (*f)->get<double>();
+  if (!std::isfinite(v) || v < min || v > max) {
+    return bad(path, "must be " + range_text(min, max) + ", got " + (*f)->dump());
+  }
+  return v;
+}
+
+Result<std::uint64_t> integer(const json& obj, std::string_view key, const std::string& prefix,
+                              std::uint64_t max) {
+  const std::string path = join(prefix, key);
+  auto f = field(obj, key, path);
+  if (!f) return std::unexpected(f.error());
+  if (!(*f)->is_number_integer() || ((*f)->is_number_integer() && !(*f)->is_number_unsigned() &&
+                                     (*f)->get<std::int64_t>() < 0)) {
+    return bad(path, "must be a whole number 0-" + std::to_string(max));
+  }
+  const auto v = (*f)->get<std::uint64_t>();
+  if (v > max) return bad(path, "must be 0-" + std::to_string(max) + ", got " + std::to_string(v));
+  return v;
+}
+
+Result<std::string> text(const json& obj, std::string_view key, const std::string& prefix) {
+  const std::string path = join(prefix, key);
+  auto f = field(obj, key, path);
+  if (!f) return std::unexpected(f.error());
+  if (!(*f)->is_string()) return bad(path, "must be a string");
+  return (*f)->get<std::string>();
+}
+
+constexpr double kMaxOffsetMs = 1000.0;
+constexpr std::uint64_t kMaxCount = 0xffffffffu;
+constexpr unsigned kMaskLimit = 1u << kLaneCount;
+
+// "mask:count mask:count ...", masks strictly increasing and below 512.
+Result<std::vector<MaskCount>> parse_counts(const std::string& s, const std::string& path) {
+  std::vector<MaskCount> out;
+  std::size_t pos = 0;
+  const char* begin = s.data();
+  while (pos < s.size()) {
+    if (!out.empty()) {
+      if (s[pos] != ' ') return bad(path, "must be \"mask:count\" pairs separated by single spaces");
+      ++pos;
+    }
+    unsigned mask = 0;
+    std::uint64_t count = 0;
+    auto r1 = std::from_chars(begin + pos, begin + s.size(), mask);
+    if (r1.ec != std::errc{} || r1.ptr == begin + s.size() || *r1.ptr != ':') {
+      return bad(path, "must be \"mask:count\" pairs separated by single spaces");
+    }
+    auto r2 = std::from_chars(r1.ptr + 1, begin + s.size(), count);
+    if (r2.ec != std::errc{}) return bad(path, "must be \"mask:count\" pairs separated by single spaces");
+    pos = static_cast<std::size_t>(r2.ptr - begin);
+    if (mask >= kMaskLimit) {
+      return bad(path, "mask " + std::to_string(mask) + " must be below " + std::to_string(kMaskLimit));
+    }
+    if (count > kMaxCount) return bad(path, "count " + std::to_string(count) + " is too large");
+    if (!out.empty() && mask <= out.back().mask) {
+      return bad(path, "masks must be sorted in increasing order without repeats");
+    }
+    out.push_back({static_cast<LaneMask>(mask), static_cast<std::uint32_t>(count)});
+  }
+  return out;
+}
+
+Result<StepStats> decode_step(const json& j, const std::string& path) {
+  if (!j.is_object()) return bad(path, "must be an object");
+  StepStats s;
+  struct Spec {
+    const char* key;
+    double StepStats::*member;
+    double min, max;
+  };
+  static constexpr Spec specs[] = {
+      {"onset_prob", &StepStats::onset_prob, 0, 1},
+      {"velocity_mean", &StepStats::velocity_mean, 0, 127},
+      {"velocity_sd", &StepStats::velocity_sd, 0, 127},
+      {"ghost_prob", &StepStats::ghost_prob, 0, 1},
+      {"ghost_velocity_mean", &StepStats::ghost_velocity_mean, 0, 127},
+      {"offset_mean_ms", &StepStats::offset_mean_ms, -kMaxOffsetMs, kMaxOffsetMs},
+      {"offset_sd_ms", &StepStats::offset_sd_ms, 0, kMaxOffsetMs},
+  };
+  for (const auto& spec : specs) {
+    auto v = number(j, spec.key, path, spec.min, spec.max);
+    if (!v) return std::unexpected(v.error());
+    s.*spec.member = *v;
+  }
+  auto hits = integer(j, "hits", path, kMaxCount);
+  if (!hits) return std::unexpected(hits.error());
+  s.hits = static_cast<std::uint32_t>(*hits);
+  return s;
+}
+
+Result<LaneStats> decode_lane(const json& j, const std::string& path, std::size_t steps,
+                              bool allow_empty) {
+  if (!j.is_object()) return bad(path, "must be an object");
+  LaneStats lane;
+  auto note = integer(j, "note", path, 127);
+  if (!note) return std::unexpected(note.error());
+  lane.note = static_cast<DrumNote>(*note);
+  struct Spec {
+    const char* key;
+    double LaneStats::*member;
+    double min, max;
+  };
+  static constexpr Spec specs[] = {
+      {"hits_per_bar", &LaneStats::hits_per_bar, 0, 10000},
+      {"velocity_mean", &LaneStats::velocity_mean, 0, 127},
+      {"velocity_sd", &LaneStats::velocity_sd, 0, 127},
+      {"offset_mean_ms", &LaneStats::offset_mean_ms, -kMaxOffsetMs, kMaxOffsetMs},
+      {"offset_sd_ms", &LaneStats::offset_sd_ms, 0, kMaxOffsetMs},
+  };
+  for (const auto& spec : specs) {
+    auto v = number(j, spec.key, path, spec.min, spec.max);
+    if (!v) return std::unexpected(v.error());
+    lane.*spec.member = *v;
+  }
+  const std::string steps_path = join(path, "steps");
+  auto arr = field(j, "steps", steps_path);
+  if (!arr) return std::unexpected(arr.error());
+  if (!(*arr)->is_array()) return bad(steps_path, "must be an array");
+  const std::size_t n = (*arr)->size();
+  if (n != steps && !(allow_empty && n == 0)) {
+    return bad(steps_path, "must have " + std::to_string(steps) + " entries (one per grid step), got " +
+                               std::to_string(n));
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    auto s = decode_step((**arr)[i], steps_path + "[" + std::to_string(i) + "]");
+    if (!s) return std::unexpected(s.error());
+    lane.steps.push_back(*s);
+  }
+  return lane;
+}
+
+Result<GrooveModel> decode_model(const json& j, const std::string& prefix) {
+  const std::string where = prefix.empty() ? "groove model" : prefix;
+  if (!j.is_object()) return bad(where, "must be an object");
+  GrooveModel m;
+  auto meter_text = text(j, "meter", prefix);
+  if (!meter_text) return std::unexpected(meter_text.error());
+  auto meter = Meter::parse(*meter_text);
+  if (!meter) return bad(join(prefix, "meter"), meter.error().message);
+  auto grid_text = text(j, "grid", prefix);
+  if (!grid_text) return std::unexpected(grid_text.error());
+  auto sub = parse_subdivision(*grid_text);
+  if (!sub) return bad(join(prefix, "grid"), sub.error().message);
+  m.grid = Grid{*meter, *sub};
+  if (!m.grid.fits()) {
+    return bad(join(prefix, "grid"), "does not divide a " + meter->to_string() +
+                                         " bar into whole steps; use sixteenth");
+  }
+  auto bars = integer(j, "bars", prefix, kMaxCount);
+  if (!bars) return std::unexpected(bars.error());
+  m.bars = static_cast<std::uint32_t>(*bars);
+
+  struct Spec {
+    const char* key;
+    double GrooveModel::*member;
+    double min, max;
+  };
+  static constexpr Spec specs[] = {
+      {"density", &GrooveModel::density, 0, 10000},
+      {"swing_ratio", &GrooveModel::swing_ratio, 0.25, 8},
+      {"swing_ratio_16th", &GrooveModel::swing_ratio_16th, 0.25, 8},
+      {"ghost_rate", &GrooveModel::ghost_rate, 0, 1},
+      {"syncopation", &GrooveModel::syncopation, 0, 10000},
+      {"fill_rate", &GrooveModel::fill_rate, 0, 1},
+  };
+  for (const auto& spec : specs) {
+    auto v = number(j, spec.key, prefix, spec.min, spec.max);
+    if (!v) return std::unexpected(v.error());
+    m.*spec.member = *v;
+  }
+
+  const auto steps = static_cast<std::size_t>(m.grid.steps_per_bar());
+  const bool allow_empty = m.bars == 0;
+  const std::string lanes_path = join(prefix, "lanes");
+  auto lanes = field(j, "lanes", lanes_path);
+  if (!lanes) return std::unexpected(lanes.error());
+  if (!(*lanes)->is_object()) return bad(lanes_path, "must be an object keyed by lane");
+  for (const auto& [key, value] : (*lanes)->items()) {
+    if (!lane_from_id(key)) {
+      return bad(join(lanes_path, key),
+                 "is not a lane; allowed: kick, snare, hat, open_hat, low_tom, mid_tom, high_tom, "
+                 "crash, ride");
+    }
+  }
+  for (Lane lane : kAllLanes) {
+    const std::string path = join(lanes_path, lane_id(lane));
+    auto l = field(**lanes, lane_id(lane), path);
+    if (!l) return std::unexpected(l.error());
+    auto stats = decode_lane(**l, path, steps, allow_empty);
+    if (!stats) return std::unexpected(stats.error());
+    m.lanes[lane_index(lane)] = std::move(*stats);
+  }
+
+  const std::string tr_path = join(prefix, "transitions");
+  auto tr = field(j, "transitions", tr_path);
+  if (!tr) return std::unexpected(tr.error());
+  if (!(*tr)->is_array()) return bad(tr_path, "must be an array");
+  const std::size_t n = (*tr)->size();
+  if (n != steps && !(allow_empty && n == 0)) {
+    return bad(tr_path, "must have " + std::to_string(steps) + " entries (one per grid step), got " +
+                            std::to_string(n));
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string path = tr_path + "[" + std::to_string(i) + "]";
+    const json& t = (**tr)[i];
+    if (!t.is_object()) return bad(path, "must be an object with \"u\" and \"c\"");
+    StepTransitions out;
+    auto u = text(t, "u", path);
+    if (!u) return std::unexpected(u.error());
+    auto unigram = parse_counts(*u, join(path, "u"));
+    if (!unigram) return std::unexpected(unigram.error());
+    out.unigram = std::move(*unigram);
+    const std::string c_path = join(path, "c");
+    auto c = field(t, "c", c_path);
+    if (!c) return std::unexpected(c.error());
+    if (!(*c)->is_object()) return bad(c_path, "must be an object keyed by the previous mask");
+    for (const auto& [key, value] : (*c)->items()) {
+      const std::string k_path = join(c_path, key);
+      unsigned previous = 0;
+      auto r = std::from_chars(key.data(), key.data() + key.size(), previous);
+      if (r.ec != std::errc{} || r.ptr != key.data() + key.size() || previous >= kMaskLimit ||
+          std::to_string(previous) != key) {
+        return bad(k_path, "key must be a mask 0-" + std::to_string(kMaskLimit - 1));
+      }
+      if (!value.is_string()) return bad(k_path, "must be a string of \"mask:count\" pairs");
+      auto next = parse_counts(value.get<std::string>(), k_path);
+      if (!next) return std::unexpected(next.error());
+      out.contexts.push_back({static_cast<LaneMask>(previous), std::move(*next)});
+    }
+    // Object keys come back in text order ("10" < "2"); the model wants numeric order.
+    std::sort(out.contexts.begin(), out.contexts.end(),
+              [](const ContextCounts& a, const ContextCounts& b) { return a.previous < b.previous; });
+    m.transitions.push_back(std::move(out));
+  }
+  return m;
+}
+
+constexpr const char* kSetModels[] = {"sixteenth", "triplet", "fill_sixteenth", "fill_triplet"};
+
+}  // namespace
+
+nlohmann::json groove_model_to_json(const GrooveModel& model) { return model_to_json(model); }
+
+Result<GrooveModel> groove_model_from_json(const nlohmann::json& json) {
+  return decode_model(json, "");
+}
+
+nlohmann::json groove_set_to_json(const GrooveSet& set) {
+  json j;
+  j["feel"] = subdivision_name(set.feel);
+  j["sixteenth"] = model_to_json(set.sixteenth);
+  j["triplet"] = model_to_json(set.triplet);
+  j["fill_sixteenth"] = model_to_json(set.fill_sixteenth);
+  j["fill_triplet"] = model_to_json(set.fill_triplet);
+  return j;
+}
+
+Result<GrooveSet> groove_set_from_json(const nlohmann::json& json) {
+  if (!json.is_object()) return bad("groove", "must be an object");
+  GrooveSet set;
+  auto feel = text(json, "feel", "");
+  if (!feel) return std::unexpected(feel.error());
+  auto sub = parse_subdivision(*feel);
+  if (!sub) return bad("feel", sub.error().message);
+  set.feel = *sub;
+  GrooveModel* models[] = {&set.sixteenth, &set.triplet, &set.fill_sixteenth, &set.fill_triplet};
+  for (std::size_t i = 0; i < 4; ++i) {
+    auto f = field(json, kSetModels[i], kSetModels[i]);
+    if (!f) return std::unexpected(f.error());
+    auto m = decode_model(**f, kSetModels[i]);
+    if (!m) return std::unexpected(m.error());
+    *models[i] = std::move(*m);
+  }
+  const Subdivision expected[] = {Subdivision::sixteenth, Subdivision::triplet,
+                                  Subdivision::sixteenth, Subdivision::triplet};
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (models[i]->bars > 0 && models[i]->grid.subdivision != expected[i]) {
+      return bad(std::string(kSetModels[i]) + ".grid",
+                 std::string("must be ") + subdivision_name(expected[i]));
+    }
+  }
+  return set;
+}
+
+}  // namespace mdg

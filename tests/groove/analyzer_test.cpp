@@ -1,0 +1,288 @@
+#include "groove/analyzer.hpp"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+namespace mdg {
+namespace {
+
+constexpr Grid kSixteenth{Meter{4, 4}, Subdivision::sixteenth};
+constexpr Grid kTriplet{Meter{4, 4}, Subdivision::triplet};
+constexpr std::int64_t kBar = 4 * kPpq;
+
+Pattern make_pattern(int bars, double bpm = 120.0) {
+  Pattern p;
+  p.name = "test";
+  p.meter = Meter{4, 4};
+  p.tempo_bpm = bpm;
+  p.length_ticks = bars * kBar;
+  return p;
+}
+
+GrooveModel analyze_one(const Pattern& p, Grid grid = kSixteenth, AnalyzerOptions options = {}) {
+  auto model = analyze_patterns(std::span(&p, 1), grid, options);
+  EXPECT_TRUE(model.has_value()) << (model ? "" : model.error().message);
+  return model ? *model : GrooveModel{};
+}
+
+const StepStats& step(const GrooveModel& m, Lane lane, int s) {
+  return m.lanes[lane_index(lane)].steps.at(static_cast<std::size_t>(s));
+}
+
+void expect_finite(const GrooveModel& m) {
+  for (const auto& lane : m.lanes) {
+    EXPECT_TRUE(std::isfinite(lane.hits_per_bar) && std::isfinite(lane.velocity_mean) &&
+                std::isfinite(lane.velocity_sd) && std::isfinite(lane.offset_mean_ms) &&
+                std::isfinite(lane.offset_sd_ms));
+    for (const auto& s : lane.steps) {
+      EXPECT_TRUE(std::isfinite(s.onset_prob) && std::isfinite(s.velocity_mean) &&
+                  std::isfinite(s.velocity_sd) && std::isfinite(s.ghost_prob) &&
+                  std::isfinite(s.ghost_velocity_mean) && std::isfinite(s.offset_mean_ms) &&
+                  std::isfinite(s.offset_sd_ms));
+    }
+  }
+  EXPECT_TRUE(std::isfinite(m.density) && std::isfinite(m.swing_ratio) &&
+              std::isfinite(m.swing_ratio_16th) && std::isfinite(m.ghost_rate) &&
+              std::isfinite(m.syncopation) && std::isfinite(m.fill_rate));
+}
+
+TEST(Analyzer, SilenceGivesZerosWithoutNaN) {
+  const Pattern silent = make_pattern(4);
+  const GrooveModel m = analyze_one(silent);
+  EXPECT_EQ(m.bars, 4u);
+  expect_finite(m);
+  for (const auto& lane : m.lanes) {
+    ASSERT_EQ(lane.steps.size(), 16u);
+    for (const auto& s : lane.steps) EXPECT_EQ(s.onset_prob, 0.0);
+  }
+  EXPECT_EQ(m.density, 0.0);
+  EXPECT_EQ(m.swing_ratio, 1.0);
+  ASSERT_EQ(m.transitions.size(), 16u);
+  ASSERT_EQ(m.transitions[0].unigram.size(), 1u);
+  EXPECT_EQ(m.transitions[0].unigram[0], (MaskCount{0, 4}));
+
+  Pattern nothing = make_pattern(0);
+  const GrooveModel e = analyze_one(nothing);
+  EXPECT_TRUE(e.empty());
+  expect_finite(e);
+}
+
+TEST(Analyzer, QuarterNoteKickClickTrack) {
+  Pattern p = make_pattern(8);
+  for (int q = 0; q < 32; ++q) p.hits.push_back({q * kPpq, 36, 100, 60});
+  const GrooveModel m = analyze_one(p);
+  EXPECT_EQ(m.bars, 8u);
+  for (int s = 0; s < 16; ++s) {
+    EXPECT_DOUBLE_EQ(step(m, Lane::kick, s).onset_prob, s % 4 == 0 ? 1.0 : 0.0) << "step " << s;
+  }
+  EXPECT_DOUBLE_EQ(step(m, Lane::kick, 4).velocity_mean, 100.0);
+  EXPECT_DOUBLE_EQ(step(m, Lane::kick, 4).velocity_sd, 0.0);
+  EXPECT_DOUBLE_EQ(m.lanes[lane_index(Lane::kick)].hits_per_bar, 4.0);
+  EXPECT_EQ(m.lanes[lane_index(Lane::kick)].note, 36);
+  EXPECT_DOUBLE_EQ(m.density, 4.0);
+  EXPECT_DOUBLE_EQ(m.syncopation, 0.0);
+  EXPECT_DOUBLE_EQ(m.fill_rate, 0.0);
+  // Transition at step 4: always a kick (mask 1), preceded by nothing.
+  ASSERT_EQ(m.transitions[4].unigram.size(), 1u);
+  EXPECT_EQ(m.transitions[4].unigram[0], (MaskCount{1, 8}));
+  ASSERT_EQ(m.transitions[4].contexts.size(), 1u);
+  EXPECT_EQ(m.transitions[4].contexts[0].previous, 0);
+  // Step 0 after the last step of the previous bar: 7 transitions (the first bar has none).
+  ASSERT_EQ(m.transitions[0].contexts.size(), 1u);
+  EXPECT_EQ(m.transitions[0].contexts[0].next, (std::vector<MaskCount>{{1, 7}}));
+}
+
+TEST(Analyzer, BackbeatAndSyncopation) {
+  Pattern p = make_pattern(4);
+  for (int b = 0; b < 4; ++b) {
+    p.hits.push_back({b * kBar, 36, 110, 60});
+    p.hits.push_back({b * kBar + kPpq, 38, 100, 60});
+    p.hits.push_back({b * kBar + 2 * kPpq, 36, 110, 60});
+    p.hits.push_back({b * kBar + 3 * kPpq, 38, 100, 60});
+  }
+  p.sort_hits();
+  const GrooveModel straight = analyze_one(p);
+  EXPECT_DOUBLE_EQ(step(straight, Lane::snare, 4).onset_prob, 1.0);
+  EXPECT_DOUBLE_EQ(step(straight, Lane::snare, 12).onset_prob, 1.0);
+  EXPECT_DOUBLE_EQ(step(straight, Lane::snare, 8).onset_prob, 0.0);
+  EXPECT_DOUBLE_EQ(straight.syncopation, 0.0);
+  EXPECT_EQ(straight.transitions[4].unigram, (std::vector<MaskCount>{{2, 4}}));
+
+  // Move the third-beat kick an eighth earlier: it now anticipates the (silent) half bar.
+  Pattern pushed = p;
+  for (auto& h : pushed.hits) {
+    if (h.note == 36 && h.tick % kBar == 2 * kPpq) h.tick -= kPpq / 2;
+  }
+  pushed.sort_hits();
+  const GrooveModel synco = analyze_one(pushed);
+  // Eighth weight -3 against the half-bar weight -1.
+  EXPECT_DOUBLE_EQ(synco.syncopation, 2.0);
+}
+
+TEST(Analyzer, SwungEighthsFavourTheTripletGrid) {
+  Pattern p = make_pattern(8);
+  for (int q = 0; q < 32; ++q) {
+    p.hits.push_back({q * kPpq, 42, 90, 30});
+    p.hits.push_back({q * kPpq + 2 * kPpq / 3, 42, 70, 30});  // 2:1 swing
+  }
+  auto six = GrooveAccumulator::create(kSixteenth);
+  auto tri = GrooveAccumulator::create(kTriplet);
+  ASSERT_TRUE(six && tri);
+  six->add(p);
+  tri->add(p);
+  const GrooveModel m = six->finish();
+  EXPECT_NEAR(m.swing_ratio, 2.0, 1e-9);
+  EXPECT_NEAR(tri->mean_abs_quantize_error_ms(), 0.0, 1e-9);
+  EXPECT_GT(six->mean_abs_quantize_error_ms(), 5.0);
+  EXPECT_EQ(best_feel(*six, *tri), Subdivision::triplet);
+  const GrooveModel t = tri->finish();
+  EXPECT_DOUBLE_EQ(step(t, Lane::closed_hat, 2).onset_prob, 1.0);
+  EXPECT_DOUBLE_EQ(step(t, Lane::closed_hat, 1).onset_prob, 0.0);
+}
+
+TEST(Analyzer, StraightEighthsFavourTheSixteenthGrid) {
+  Pattern p = make_pattern(8);
+  for (int e = 0; e < 64; ++e) p.hits.push_back({e * kPpq / 2, 42, 80, 30});
+  auto six = GrooveAccumulator::create(kSixteenth);
+  auto tri = GrooveAccumulator::create(kTriplet);
+  ASSERT_TRUE(six && tri);
+  six->add(p);
+  tri->add(p);
+  EXPECT_NEAR(six->finish().swing_ratio, 1.0, 1e-9);
+  EXPECT_EQ(best_feel(*six, *tri), Subdivision::sixteenth);
+  EXPECT_EQ(six->mean_abs_quantize_error_ms(), 0.0);
+  // A pattern that fits both grids equally (quarters only) stays sixteenth.
+  EXPECT_EQ(best_feel(0.0, 0.0), Subdivision::sixteenth);
+  // Sixteenth swing: the second sixteenth of each eighth late, at 2:1.
+  Pattern s16 = make_pattern(4);
+  for (int e = 0; e < 32; ++e) {
+    s16.hits.push_back({e * kPpq / 2, 42, 80, 30});
+    s16.hits.push_back({e * kPpq / 2 + kPpq / 3, 42, 60, 30});
+  }
+  const GrooveModel m16 = analyze_one(s16);
+  EXPECT_NEAR(m16.swing_ratio_16th, 2.0, 1e-9);
+}
+
+TEST(Analyzer, LateHitGivesPositiveOffsetInMilliseconds) {
+  Pattern p = make_pattern(2, 120.0);  // 120 BPM: 500 ms per quarter, 480 ticks
+  const auto late = static_cast<std::int64_t>(std::lround(10.0 / ms_per_tick(120.0)));  // 9.6 -> 10
+  p.hits.push_back({kPpq + late, 38, 100, 60});
+  const GrooveModel m = analyze_one(p);
+  const double expected = static_cast<double>(late) * ms_per_tick(120.0);
+  EXPECT_NEAR(step(m, Lane::snare, 4).offset_mean_ms, expected, 1e-9);
+  EXPECT_NEAR(expected, 10.0, 0.5);
+  EXPECT_NEAR(m.lanes[lane_index(Lane::snare)].offset_mean_ms, expected, 1e-9);
+
+  // Exactly 10 ms at 125 BPM (1 tick = 1 ms).
+  Pattern q = make_pattern(1, 125.0);
+  q.hits.push_back({2 * kPpq + 10, 36, 100, 60});
+  EXPECT_NEAR(step(analyze_one(q), Lane::kick, 8).offset_mean_ms, 10.0, 1e-9);
+
+  // A tempo change doubles the tick length: 10 ticks at 62.5 BPM = 20 ms.
+  Pattern r = make_pattern(2, 125.0);
+  r.tempo_changes.push_back({kBar, 62.5});
+  r.hits.push_back({kBar + 10, 36, 100, 60});
+  EXPECT_NEAR(step(analyze_one(r), Lane::kick, 0).offset_mean_ms, 20.0, 1e-9);
+}
+
+TEST(Analyzer, GhostNotes) {
+  Pattern p = make_pattern(4);
+  for (int b = 0; b < 4; ++b) {
+    p.hits.push_back({b * kBar + kPpq, 38, 110, 60});
+    p.hits.push_back({b * kBar + 3 * kPpq / 2, 38, 30, 60});  // ghost on the "and"
+    if (b % 2 == 0) p.hits.push_back({b * kBar + 7 * kPpq / 4, 38, 25, 60});
+  }
+  p.sort_hits();
+  const GrooveModel m = analyze_one(p);
+  EXPECT_DOUBLE_EQ(step(m, Lane::snare, 6).ghost_prob, 1.0);
+  EXPECT_DOUBLE_EQ(step(m, Lane::snare, 6).ghost_velocity_mean, 30.0);
+  EXPECT_DOUBLE_EQ(step(m, Lane::snare, 6).velocity_mean, 0.0);  // no loud hits there
+  EXPECT_DOUBLE_EQ(step(m, Lane::snare, 7).onset_prob, 0.5);
+  EXPECT_DOUBLE_EQ(step(m, Lane::snare, 4).ghost_prob, 0.0);
+  EXPECT_DOUBLE_EQ(m.ghost_rate, 6.0 / 10.0);
+  // A lower threshold turns them into ordinary notes.
+  AnalyzerOptions options;
+  options.ghost_velocity = 20;
+  EXPECT_DOUBLE_EQ(analyze_one(p, kSixteenth, options).ghost_rate, 0.0);
+}
+
+TEST(Analyzer, PushedNoteBeforeBarLineBelongsToNextBar) {
+  Pattern p = make_pattern(2);
+  p.hits.push_back({kBar - 20, 49, 120, 60});  // a crash 20 ticks early
+  p.hits.push_back({kBar - 5, 49, 90, 60});    // a quieter double: only the loudest counts
+  const GrooveModel m = analyze_one(p);
+  EXPECT_EQ(m.bars, 2u);
+  EXPECT_DOUBLE_EQ(step(m, Lane::crash, 0).onset_prob, 0.5);
+  EXPECT_EQ(step(m, Lane::crash, 0).hits, 1u);
+  EXPECT_DOUBLE_EQ(step(m, Lane::crash, 15).onset_prob, 0.0);
+  EXPECT_DOUBLE_EQ(step(m, Lane::crash, 0).velocity_mean, 120.0);
+  EXPECT_NEAR(step(m, Lane::crash, 0).offset_mean_ms, -20 * ms_per_tick(120.0), 1e-9);
+}
+
+TEST(Analyzer, UnmappedNotesAndOtherMetersAreIgnored) {
+  Pattern p = make_pattern(1);
+  p.hits.push_back({0, 56, 100, 60});  // cowbell: no lane
+  p.hits.push_back({0, 22, 100, 60});  // TD-11 hat edge -> closed hat, GM 42
+  Pattern waltz = make_pattern(1);
+  waltz.meter = Meter{3, 4};
+  waltz.hits.push_back({0, 36, 100, 60});
+  auto acc = GrooveAccumulator::create(kSixteenth);
+  ASSERT_TRUE(acc);
+  EXPECT_TRUE(acc->add(p));
+  EXPECT_FALSE(acc->add(waltz));
+  EXPECT_EQ(acc->patterns(), 1u);
+  EXPECT_EQ(acc->skipped(), 1u);
+  const GrooveModel m = acc->finish();
+  EXPECT_DOUBLE_EQ(m.density, 1.0);
+  EXPECT_EQ(m.lanes[lane_index(Lane::closed_hat)].note, 42);
+  EXPECT_EQ(m.lanes[lane_index(Lane::kick)].note, 0);
+  EXPECT_EQ(gm_playable_note(26), 46);
+  EXPECT_EQ(gm_playable_note(58), 43);
+  EXPECT_EQ(gm_playable_note(38), 38);
+  EXPECT_EQ(gm_playable_note(10), 0);
+}
+
+TEST(Analyzer, TomBarIsAFill) {
+  Pattern p = make_pattern(4);
+  for (int b = 0; b < 4; ++b) {
+    for (int e = 0; e < 8; ++e) p.hits.push_back({b * kBar + e * kPpq / 2, 42, 80, 30});
+  }
+  for (int s = 8; s < 16; ++s) p.hits.push_back({3 * kBar + s * kPpq / 4, s < 12 ? DrumNote{48} : DrumNote{43}, 100, 30});
+  p.sort_hits();
+  const GrooveModel m = analyze_one(p);
+  EXPECT_DOUBLE_EQ(m.fill_rate, 0.25);
+}
+
+TEST(Analyzer, InvalidParametersAreRejected) {
+  AnalyzerOptions bad;
+  bad.ghost_velocity = 0;
+  auto r = GrooveAccumulator::create(kSixteenth, bad);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::invalid_argument);
+  EXPECT_NE(r.error().message.find("ghost_velocity"), std::string::npos);
+  EXPECT_NE(r.error().message.find("allowed"), std::string::npos);
+
+  AnalyzerOptions nan;
+  nan.fill_tom_factor = std::nan("");
+  EXPECT_FALSE(validate(nan));
+
+  // 7/8 on a triplet grid is not a whole number of steps.
+  auto odd = GrooveAccumulator::create(Grid{Meter{7, 8}, Subdivision::triplet});
+  ASSERT_FALSE(odd);
+  EXPECT_NE(odd.error().message.find("7/8"), std::string::npos);
+  EXPECT_FALSE(GrooveAccumulator::create(Grid{Meter{0, 4}, Subdivision::sixteenth}));
+  EXPECT_TRUE(GrooveAccumulator::create(Grid{Meter{7, 8}, Subdivision::sixteenth}));
+}
+
+TEST(Analyzer, MetricWeights) {
+  EXPECT_EQ(metric_weights(kSixteenth),
+            (std::vector<int>{0, -4, -3, -4, -2, -4, -3, -4, -1, -4, -3, -4, -2, -4, -3, -4}));
+  EXPECT_EQ(metric_weights(kTriplet),
+            (std::vector<int>{0, -3, -3, -2, -3, -3, -1, -3, -3, -2, -3, -3}));
+  EXPECT_EQ(metric_weights(Grid{Meter{7, 8}, Subdivision::sixteenth}),
+            (std::vector<int>{0, -4, -3, -4, -2, -4, -3, -4, -2, -4, -3, -4, -3, -4}));
+}
+
+}  // namespace
+}  // namespace mdg

@@ -1,0 +1,181 @@
+#include "groove/groove_json.hpp"
+
+#include <gtest/gtest.h>
+
+#include "groove/analyzer.hpp"
+
+namespace mdg {
+namespace {
+
+constexpr std::int64_t kBar = 4 * kPpq;
+
+// A small but varied performance: kick/snare/hat with ghosts, microtiming and a tom fill.
+Pattern sample_pattern() {
+  Pattern p;
+  p.meter = Meter{4, 4};
+  p.tempo_bpm = 97.0;
+  p.length_ticks = 4 * kBar;
+  for (int b = 0; b < 4; ++b) {
+    const std::int64_t bar = b * kBar;
+    for (int e = 0; e < 8; ++e) {
+      p.hits.push_back({bar + e * kPpq / 2 + (e % 2) * 7, 42, static_cast<std::uint8_t>(70 + e * 3), 30});
+    }
+    p.hits.push_back({bar + 3, 36, 112, 60});
+    p.hits.push_back({bar + 5 * kPpq / 2 - 4, 36, 98, 60});
+    p.hits.push_back({bar + kPpq + 11, 38, 120, 60});
+    p.hits.push_back({bar + 3 * kPpq + 9, 38, 117, 60});
+    p.hits.push_back({bar + 7 * kPpq / 4, 38, 31, 60});
+    if (b == 3) {
+      p.hits.push_back({bar + 3 * kPpq + kPpq / 4, 48, 100, 60});
+      p.hits.push_back({bar + 3 * kPpq + kPpq / 2, 45, 100, 60});
+      p.hits.push_back({bar + 3 * kPpq + 3 * kPpq / 4, 43, 104, 60});
+    }
+  }
+  p.sort_hits();
+  return p;
+}
+
+GrooveModel sample_model(Subdivision s = Subdivision::sixteenth) {
+  const Pattern p = sample_pattern();
+  auto m = analyze_patterns(std::span(&p, 1), Grid{Meter{4, 4}, s});
+  EXPECT_TRUE(m.has_value());
+  return *m;
+}
+
+TEST(GrooveJson, RoundTripIsByteStable) {
+  const GrooveModel model = sample_model();
+  const nlohmann::json first = groove_model_to_json(model);
+  auto decoded = groove_model_from_json(first);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  const nlohmann::json second = groove_model_to_json(*decoded);
+  EXPECT_EQ(first.dump(1), second.dump(1));
+  EXPECT_EQ(decoded->bars, model.bars);
+  EXPECT_EQ(decoded->transitions, model.transitions);
+  EXPECT_EQ(decoded->lanes[lane_index(Lane::snare)].steps[4].hits,
+            model.lanes[lane_index(Lane::snare)].steps[4].hits);
+  EXPECT_NEAR(decoded->density, model.density, 1e-3 * model.density);
+  // Rounded to 4 significant digits.
+  const double v = first["lanes"]["hat"]["velocity_mean"].get<double>();
+  EXPECT_NEAR(v, model.lanes[lane_index(Lane::closed_hat)].velocity_mean, 0.01);
+}
+
+TEST(GrooveJson, SetRoundTripAndEmptyModels) {
+  GrooveSet set;
+  set.feel = Subdivision::triplet;
+  set.sixteenth = sample_model(Subdivision::sixteenth);
+  set.triplet = sample_model(Subdivision::triplet);
+  // fill models left empty (default-constructed)
+  const auto j = groove_set_to_json(set);
+  auto back = groove_set_from_json(j);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->feel, Subdivision::triplet);
+  EXPECT_TRUE(back->fill_triplet.empty());
+  EXPECT_EQ(groove_set_to_json(*back).dump(), j.dump());
+  EXPECT_EQ(back->triplet.lanes[0].steps.size(), 12u);
+
+  auto empty = groove_set_from_json(groove_set_to_json(GrooveSet{}));
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_EQ(*empty, GrooveSet{});
+}
+
+TEST(GrooveJson, TransitionsAreCompactStrings) {
+  const auto j = groove_model_to_json(sample_model());
+  const auto& t4 = j["transitions"][4];
+  ASSERT_TRUE(t4["u"].is_string());
+  // Step 4 always has the snare (2) and hat (4): mask 6, four bars.
+  EXPECT_EQ(t4["u"].get<std::string>(), "6:4");
+  ASSERT_TRUE(t4["c"].is_object());
+}
+
+std::string decode_error(const nlohmann::json& j) {
+  auto r = groove_model_from_json(j);
+  EXPECT_FALSE(r.has_value());
+  if (r) return {};
+  EXPECT_EQ(r.error().code, Errc::parse);
+  return r.error().message;
+}
+
+TEST(GrooveJson, DecodingNamesTheBadField) {
+  const auto good = groove_model_to_json(sample_model());
+  {
+    auto j = good;
+    j["lanes"]["snare"]["steps"][3]["onset_prob"] = 1.5;
+    EXPECT_EQ(decode_error(j), "lanes.snare.steps[3].onset_prob must be 0-1, got 1.5");
+  }
+  {
+    auto j = good;
+    j["lanes"]["kick"]["steps"][0]["velocity_mean"] = 128;
+    EXPECT_NE(decode_error(j).find("lanes.kick.steps[0].velocity_mean must be 0-127"), std::string::npos);
+  }
+  {
+    auto j = good;
+    j["lanes"]["hat"]["steps"].erase(0);
+    EXPECT_NE(decode_error(j).find("lanes.hat.steps must have 16 entries"), std::string::npos);
+  }
+  {
+    auto j = good;
+    j["transitions"][2]["u"] = "5:1 3:2";
+    EXPECT_NE(decode_error(j).find("transitions[2].u masks must be sorted"), std::string::npos);
+  }
+  {
+    auto j = good;
+    j["transitions"][2]["u"] = "512:1";
+    EXPECT_NE(decode_error(j).find("below 512"), std::string::npos);
+  }
+  {
+    auto j = good;
+    j["transitions"][2]["u"] = "1:x";
+    EXPECT_NE(decode_error(j).find("transitions[2].u must be"), std::string::npos);
+  }
+  {
+    auto j = good;
+    j["transitions"][2]["c"]["600"] = "1:1";
+    EXPECT_NE(decode_error(j).find("transitions[2].c.600 key must be a mask"), std::string::npos);
+  }
+  {
+    auto j = good;
+    j["swing_ratio"] = "fast";
+    EXPECT_EQ(decode_error(j), "swing_ratio must be a number");
+  }
+  {
+    auto j = good;
+    j.erase("ghost_rate");
+    EXPECT_EQ(decode_error(j), "ghost_rate is missing");
+  }
+  {
+    auto j = good;
+    j["lanes"]["cowbell"] = j["lanes"]["kick"];
+    EXPECT_NE(decode_error(j).find("lanes.cowbell is not a lane"), std::string::npos);
+  }
+  {
+    auto j = good;
+    j["meter"] = "4/5";
+    EXPECT_NE(decode_error(j).find("meter"), std::string::npos);
+  }
+  {
+    auto j = good;
+    j["bars"] = -3;
+    EXPECT_NE(decode_error(j).find("bars must be a whole number"), std::string::npos);
+  }
+  {
+    auto j = good;
+    j["lanes"]["ride"]["note"] = 300;
+    EXPECT_NE(decode_error(j).find("lanes.ride.note must be 0-127"), std::string::npos);
+  }
+  EXPECT_FALSE(groove_model_from_json(nlohmann::json::array()));
+
+  auto set = groove_set_to_json(GrooveSet{.feel = Subdivision::sixteenth,
+                                          .sixteenth = sample_model(),
+                                          .triplet = {},
+                                          .fill_sixteenth = {},
+                                          .fill_triplet = {}});
+  set["sixteenth"]["lanes"]["snare"]["steps"][3]["onset_prob"] = -0.1;
+  auto r = groove_set_from_json(set);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "sixteenth.lanes.snare.steps[3].onset_prob must be 0-1, got -0.1");
+  set["feel"] = "waltz";
+  EXPECT_FALSE(groove_set_from_json(set));
+}
+
+}  // namespace
+}  // namespace mdg
