@@ -271,6 +271,48 @@ TEST(ProfileJson, LoadProfileFileReportsMissingAndBadFiles) {
   std::filesystem::remove_all(dir);
 }
 
+GrooveSet small_groove() {
+  GrooveModel m;
+  m.bars = 1;
+  const auto steps = static_cast<std::size_t>(m.steps());
+  for (auto& lane : m.lanes) lane.steps.resize(steps);
+  m.transitions.resize(steps);
+  for (std::size_t step = 0; step < steps; ++step) {
+    LaneMask mask = 0;
+    if (step % 4 == 0) {
+      auto& s = m.lanes[lane_index(Lane::kick)].steps[step];
+      s.onset_prob = 1.0;
+      s.velocity_mean = 100.0;
+      s.hits = 1;
+      mask = 1;
+    }
+    m.transitions[step].unigram.push_back(MaskCount{mask, 1});
+  }
+  m.lanes[lane_index(Lane::kick)].hits_per_bar = 4.0;
+  m.density = 4.0;
+  GrooveSet set;
+  set.sixteenth = m;
+  return set;
+}
+
+TEST(ProfileJson, GrooveRoundTripsAndBadGrooveNamesTheField) {
+  StyleProfile p = sample_artist();
+  p.kind = ProfileKind::genre;
+  p.base.clear();
+  p.groove = small_groove();
+  const json j = profile_to_json(p);
+  ASSERT_TRUE(j.contains("groove"));
+  auto back = profile_from_text(j.dump());
+  ASSERT_TRUE(back.has_value()) << back.error().describe();
+  EXPECT_EQ(*back, p);
+  EXPECT_EQ(back->groove.sixteenth.bars, 1U);
+
+  json bad = j;
+  bad["groove"] = "sixteenth";
+  const Error e = decode_error(bad);
+  EXPECT_NE(e.message.find("'groove'"), std::string::npos) << e.message;
+}
+
 // Deterministic fuzzing: every prefix of a valid document and many single-byte
 // mutations must decode to a value or an error, never crash or throw.
 TEST(ProfileJson, TruncatedAndMutatedDocumentsNeverCrash) {
