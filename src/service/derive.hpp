@@ -1,0 +1,59 @@
+#pragma once
+// Derives the shipped genre profiles (data/genres/*.json) from the Groove MIDI Dataset:
+// the genre definitions say what each genre is called and which GMD styles feed it; the
+// training split's performances give the measured groove models.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "groove/analyzer.hpp"
+#include "style/style_profile.hpp"
+
+namespace mdg {
+
+struct DeriveOptions {
+  std::filesystem::path groove_dir;   // holds info.csv and the drummer*/ folders
+  std::filesystem::path definitions;  // data/genre_definitions.json
+  std::filesystem::path out_dir;      // where <id>.json files are written (created if needed)
+  AnalyzerOptions analyzer;
+};
+
+struct DerivedGenre {
+  StyleProfile profile;               // groove filled in
+  std::uint32_t beat_files = 0;       // 4/4 beat performances analysed
+  std::uint32_t fill_files = 0;       // 4/4 fill performances analysed
+  std::uint32_t other_meter_files = 0;  // matching files in other meters, not analysed
+  double sixteenth_error_ms = 0.0;
+  double triplet_error_ms = 0.0;
+};
+
+struct DeriveResult {
+  std::vector<DerivedGenre> genres;   // in the order of the definitions file
+  std::uint32_t train_files = 0;      // rows of the training split
+  std::vector<std::string> unread;    // training files that could not be read, with why
+};
+
+// A GMD style ("rock/halftime") belongs to a gmd_styles entry when the entry has no slash
+// and equals the style's family ("rock"), or when it equals the whole style.
+[[nodiscard]] bool gmd_style_matches(std::string_view entry, std::string_view style) noexcept;
+
+// Confidence of a genre profile from the amount of data behind it: 0.2 with no beat
+// bars, rising towards 0.95 (0.2 + 0.75 * (1 - exp(-bars / 600))).
+[[nodiscard]] double confidence_from_bars(std::uint32_t beat_bars) noexcept;
+
+// Reads the definitions and the dataset and builds every genre profile (nothing written).
+[[nodiscard]] Result<DeriveResult> derive_genre_profiles(const DeriveOptions& options);
+
+// The exact bytes written for a profile: profile_to_json dumped with indent 1, newline.
+[[nodiscard]] std::string profile_file_text(const StyleProfile& profile);
+
+// derive_genre_profiles, then writes <out_dir>/<id>.json for every genre.
+[[nodiscard]] Result<DeriveResult> derive_profiles(const DeriveOptions& options);
+
+// "rock: 187 beat files (2350 bars), 221 fill files, feel sixteenth, confidence 0.93"
+[[nodiscard]] std::string derive_summary_line(const DerivedGenre& genre);
+
+}  // namespace mdg
