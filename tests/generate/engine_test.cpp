@@ -1,0 +1,319 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "core/rng.hpp"
+#include "generate/engine.hpp"
+#include "groove/analyzer.hpp"
+#include "midi/midi_file.hpp"
+
+namespace mdg {
+namespace {
+
+// A looped rock groove: kick on 1 and 3, snare on 2 and 4, eighth-note hats.
+Pattern rock_loop(int bars) {
+  Pattern p;
+  p.meter = Meter{4, 4};
+  p.tempo_bpm = 100;
+  p.length_ticks = p.meter.ticks_per_bar() * bars;
+  for (int b = 0; b < bars; ++b) {
+    const std::int64_t base = b * p.meter.ticks_per_bar();
+    for (int s = 0; s < 16; s += 2) p.hits.push_back({base + s * 120, 42, 80, 60});
+    p.hits.push_back({base + 0, 36, 110, 60});
+    p.hits.push_back({base + 8 * 120, 36, 105, 60});
+    p.hits.push_back({base + 4 * 120, 38, 115, 60});
+    p.hits.push_back({base + 12 * 120, 38, 112, 60});
+  }
+  p.sort_hits();
+  return p;
+}
+
+// Random grooves around a backbeat, to give the model real choices.
+Pattern varied_grooves(int bars, std::uint64_t seed) {
+  Rng rng(seed);
+  Pattern p;
+  p.length_ticks = p.meter.ticks_per_bar() * bars;
+  for (int b = 0; b < bars; ++b) {
+    const std::int64_t base = b * p.meter.ticks_per_bar();
+    for (int s = 0; s < 16; ++s) {
+      const std::int64_t t = base + s * 120;
+      if (s % 2 == 0 || rng.chance(0.3)) p.hits.push_back({t, 42, static_cast<std::uint8_t>(60 + rng.below(40)), 60});
+      if (s == 0 || (s % 4 != 0 && rng.chance(0.2)) || (s == 8 && rng.chance(0.8)))
+        p.hits.push_back({t, 36, 100, 60});
+      if (s == 4 || s == 12) p.hits.push_back({t, 38, 115, 60});
+      else if (s % 2 == 1 && rng.chance(0.25)) p.hits.push_back({t, 38, 30, 60});
+    }
+  }
+  p.sort_hits();
+  return p;
+}
+
+GrooveModel learn(const std::vector<Pattern>& patterns, Subdivision sub) {
+  auto acc = GrooveAccumulator::create(Grid{Meter{4, 4}, sub});
+  EXPECT_TRUE(acc.has_value());
+  for (const auto& p : patterns) acc->add(p);
+  return acc->finish();
+}
+
+StyleProfile profile_from(const std::vector<Pattern>& beats, const std::vector<Pattern>& fills = {}) {
+  StyleProfile profile;
+  profile.id = "test-style";
+  profile.name = "Test Style";
+  profile.tempo = {90, 110, 100};
+  profile.groove.sixteenth = learn(beats, Subdivision::sixteenth);
+  profile.groove.triplet = learn(beats, Subdivision::triplet);
+  if (!fills.empty()) {
+    profile.groove.fill_sixteenth = learn(fills, Subdivision::sixteenth);
+    profile.groove.fill_triplet = learn(fills, Subdivision::triplet);
+  }
+  profile.groove.feel = Subdivision::sixteenth;
+  return profile;
+}
+
+int grid_hits(const GrooveGrid& g) {
+  int n = 0;
+  for (const auto& cell : g.cells) n += static_cast<int>(std::count_if(cell.begin(), cell.end(), [](auto v) { return v > 0; }));
+  return n;
+}
+
+TEST(Generate, RejectsParametersOutOfRangeNamingAllowedValues) {
+  const auto profile = profile_from({rock_loop(4)});
+  struct Case {
+    GenerateOptions options;
+    const char* expect;
+  };
+  std::vector<Case> cases;
+  GenerateOptions o;
+  o.bars = 0;
+  cases.push_back({o, "--bars 0 is not allowed; allowed: whole numbers 1-16"});
+  o = {};
+  o.bars = 17;
+  cases.push_back({o, "1-16"});
+  o = {};
+  o.variations = 9;
+  cases.push_back({o, "1-8"});
+  o = {};
+  o.humanize = 1.5;
+  cases.push_back({o, "0-1"});
+  o = {};
+  o.complexity = -0.1;
+  cases.push_back({o, "0-1"});
+  o = {};
+  o.tempo_bpm = 301;
+  cases.push_back({o, "40-300"});
+  o = {};
+  o.meter = Meter{4, 3};
+  cases.push_back({o, "2, 4, 8 or 16"});
+  for (const auto& c : cases) {
+    auto g = generate(profile, c.options);
+    ASSERT_FALSE(g.has_value()) << c.expect;
+    EXPECT_EQ(g.error().code, Errc::invalid_argument);
+    EXPECT_NE(g.error().message.find(c.expect), std::string::npos) << g.error().message;
+  }
+}
+
+TEST(Generate, StyleWithoutGrooveIsAnError) {
+  StyleProfile empty;
+  empty.name = "Nobody";
+  auto g = generate(empty, {});
+  ASSERT_FALSE(g.has_value());
+  EXPECT_NE(g.error().message.find("no groove model"), std::string::npos);
+}
+
+TEST(Generate, StyleLearnedFromALoopReproducesIt) {
+  auto profile = profile_from({rock_loop(8)});
+  profile.traits.fill_rate = 0.0;
+  GenerateOptions o;
+  o.bars = 4;
+  o.variations = 1;
+  o.humanize = 0.0;
+  o.seed = 3;
+  auto g = generate(profile, o);
+  ASSERT_TRUE(g.has_value()) << g.error().describe();
+  const auto& grid = g->variations[0].grid;
+  ASSERT_EQ(grid.slots_per_bar(), 16);
+  for (int bar = 0; bar < 4; ++bar) {
+    for (int s = 0; s < 16; ++s) {
+      EXPECT_EQ(grid.at(bar, s, Lane::kick) > 0, s == 0 || s == 8) << bar << ":" << s;
+      EXPECT_EQ(grid.at(bar, s, Lane::snare) > 0, s == 4 || s == 12) << bar << ":" << s;
+      EXPECT_EQ(grid.at(bar, s, Lane::closed_hat) > 0, s % 2 == 0) << bar << ":" << s;
+    }
+  }
+  // Humanize 0: every note exactly on the grid, with the step's mean velocity.
+  for (const auto& h : g->variations[0].pattern.hits) {
+    EXPECT_EQ(h.tick % 120, 0);
+    if (h.note == 38) {
+      // Each step keeps its own measured velocity: 115 on beat 2, 112 on beat 4.
+      EXPECT_EQ(h.velocity, h.tick % 1920 == 480 ? 115 : 112);
+    }
+  }
+}
+
+TEST(Generate, SameSeedSameBytesOtherSeedOtherMusic) {
+  const auto profile = profile_from({varied_grooves(64, 1)});
+  GenerateOptions o;
+  o.seed = 99;
+  auto a = generate(profile, o);
+  auto b = generate(profile, o);
+  ASSERT_TRUE(a && b);
+  ASSERT_EQ(a->variations.size(), 4u);
+  for (std::size_t i = 0; i < a->variations.size(); ++i) {
+    EXPECT_EQ(write_midi(a->variations[i].pattern, {}), write_midi(b->variations[i].pattern, {}));
+  }
+  o.seed = 100;
+  auto c = generate(profile, o);
+  ASSERT_TRUE(c);
+  EXPECT_NE(write_midi(a->variations[0].pattern, {}), write_midi(c->variations[0].pattern, {}));
+}
+
+TEST(Generate, VariationsAreDistinct) {
+  const auto profile = profile_from({varied_grooves(64, 2)});
+  GenerateOptions o;
+  o.variations = 8;
+  o.seed = 5;
+  auto g = generate(profile, o);
+  ASSERT_TRUE(g);
+  std::set<std::vector<std::array<std::uint8_t, kLaneCount>>> seen;
+  for (const auto& v : g->variations) {
+    std::vector<std::array<std::uint8_t, kLaneCount>> onsets;
+    for (auto cell : v.grid.cells) {
+      for (auto& x : cell) x = x > 0 ? 1 : 0;
+      onsets.push_back(cell);
+    }
+    EXPECT_TRUE(seen.insert(onsets).second) << "duplicate variation";
+  }
+}
+
+TEST(Generate, TempoComesFromTheStyleRangeWhenNotGiven) {
+  auto profile = profile_from({rock_loop(4)});
+  profile.tempo = {72, 96, 84};
+  std::set<double> tempos;
+  for (std::uint64_t seed = 0; seed < 60; ++seed) {
+    GenerateOptions o;
+    o.seed = seed;
+    o.variations = 1;
+    auto g = generate(profile, o);
+    ASSERT_TRUE(g);
+    EXPECT_GE(g->tempo_bpm, 72);
+    EXPECT_LE(g->tempo_bpm, 96);
+    EXPECT_EQ(g->variations[0].pattern.tempo_bpm, g->tempo_bpm);
+    tempos.insert(g->tempo_bpm);
+  }
+  EXPECT_GT(tempos.size(), 5u);
+  GenerateOptions o;
+  o.tempo_bpm = 133;
+  EXPECT_EQ(generate(profile, o)->tempo_bpm, 133);
+}
+
+TEST(Generate, FillsAtPhraseEndsAndACrashAfterThem) {
+  auto profile = profile_from({varied_grooves(32, 3)});
+  profile.traits.fill_rate = 1.0;
+  profile.traits.crash_after_fill = 1.0;
+  GenerateOptions o;
+  o.bars = 8;
+  o.variations = 2;
+  o.seed = 11;
+  auto g = generate(profile, o);
+  ASSERT_TRUE(g);
+  for (const auto& v : g->variations) {
+    EXPECT_EQ(v.grid.fill_bars, (std::vector<bool>{false, false, false, true, false, false, false, true}));
+    EXPECT_EQ(v.fills, 2);
+    EXPECT_GT(v.grid.at(4, 0, Lane::crash), 0) << "crash on the downbeat after the fill";
+    EXPECT_GT(v.grid.at(0, 0, Lane::crash), 0) << "the loop's last-bar fill leads into bar 1";
+    EXPECT_EQ(v.grid.at(4, 0, Lane::closed_hat), 0);
+    // The fill region has snare or tom strokes.
+    int drums = 0;
+    for (int s = 12; s < 16; ++s) {
+      drums += v.grid.at(3, s, Lane::snare) > 0 || v.grid.at(3, s, Lane::high_tom) > 0 ||
+               v.grid.at(3, s, Lane::mid_tom) > 0 || v.grid.at(3, s, Lane::low_tom) > 0;
+    }
+    EXPECT_GE(drums, 2);
+  }
+}
+
+TEST(Generate, ComplexityRaisesDensityMonotonically) {
+  const auto profile = profile_from({varied_grooves(64, 4), varied_grooves(64, 5)});
+  double last = -1;
+  for (double c : {0.0, 0.5, 1.0}) {
+    double total = 0;
+    for (std::uint64_t seed = 0; seed < 30; ++seed) {
+      GenerateOptions o;
+      o.complexity = c;
+      o.seed = seed;
+      o.variations = 2;
+      auto g = generate(profile, o);
+      ASSERT_TRUE(g);
+      for (const auto& v : g->variations) total += grid_hits(v.grid);
+    }
+    EXPECT_GT(total, last) << "complexity " << c;
+    last = total;
+  }
+}
+
+TEST(Generate, SevenEightIsAValidBar) {
+  const auto profile = profile_from({varied_grooves(32, 6)});
+  GenerateOptions o;
+  o.meter = Meter{7, 8};
+  o.bars = 4;
+  o.seed = 8;
+  auto g = generate(profile, o);
+  ASSERT_TRUE(g) << g.error().describe();
+  for (const auto& v : g->variations) {
+    EXPECT_EQ(v.grid.slots_per_bar(), 14);
+    EXPECT_EQ(v.pattern.meter, (Meter{7, 8}));
+    EXPECT_EQ(v.pattern.length_ticks, 4 * 1680);
+    for (const auto& h : v.pattern.hits) {
+      EXPECT_GE(h.tick, 0);
+      EXPECT_LT(h.tick, v.pattern.length_ticks);
+    }
+    for (int bar = 0; bar < 4; ++bar) EXPECT_GT(v.grid.at(bar, 0, Lane::kick), 0) << "downbeat kick";
+  }
+}
+
+TEST(Generate, CompoundMetersUseTheTripletModel) {
+  const auto profile = profile_from({varied_grooves(32, 7)});
+  GenerateOptions o;
+  o.meter = Meter{12, 8};
+  o.humanize = 0;
+  o.seed = 2;
+  auto g = generate(profile, o);
+  ASSERT_TRUE(g);
+  EXPECT_EQ(g->subdivision, Subdivision::triplet);
+  const auto& v = g->variations[0];
+  EXPECT_EQ(v.grid.slots_per_bar(), 12);
+  for (const auto& h : v.pattern.hits) EXPECT_EQ(h.tick % 240, 0) << "eighth-note positions";
+}
+
+TEST(Generate, HumanizeMovesNotesOffTheGridWithinBounds) {
+  auto beats = varied_grooves(32, 9);
+  // Give the performance real microtiming: hats late by 12 ms +- noise.
+  Rng rng(1);
+  for (auto& h : beats.hits) {
+    if (h.note == 42) h.tick += 8 + static_cast<std::int64_t>(rng.below(8));
+  }
+  const auto profile = profile_from({beats});
+  GenerateOptions o;
+  o.humanize = 1.0;
+  o.seed = 4;
+  auto g = generate(profile, o);
+  ASSERT_TRUE(g);
+  int off = 0;
+  int late_hats = 0;
+  int hats = 0;
+  for (const auto& h : g->variations[0].pattern.hits) {
+    const auto rem = h.tick % 120;
+    const auto dist = std::min<std::int64_t>(rem, 120 - rem);
+    off += dist != 0;
+    EXPECT_LE(dist, 54);
+    if (h.note == 42) {
+      ++hats;
+      late_hats += rem > 0 && rem < 60;
+    }
+  }
+  EXPECT_GT(off, 0);
+  EXPECT_GT(late_hats * 2, hats) << "the measured late hi-hat feel is reproduced";
+}
+
+}  // namespace
+}  // namespace mdg

@@ -1,0 +1,36 @@
+#include <gtest/gtest.h>
+
+#include "style/params.hpp"
+
+namespace mdg {
+namespace {
+
+TEST(Params, EveryGenerateParameterIsDeclaredOnce) {
+  for (const char* name : {"bars", "tempo", "time-signature", "variations", "humanize", "complexity", "seed"}) {
+    EXPECT_NE(find_param(name), nullptr) << name;
+  }
+  EXPECT_EQ(find_param("colour"), nullptr);
+  EXPECT_EQ(find_param("bars")->default_value, 4.0);
+  EXPECT_EQ(find_param("variations")->default_value, 4.0);
+  EXPECT_FALSE(find_param("tempo")->default_value.has_value());
+}
+
+TEST(Params, ParseChecksRangeAndWholeNumbers) {
+  const auto& bars = *find_param("bars");
+  EXPECT_EQ(parse_param(bars, "8").value(), 8.0);
+  for (const char* bad : {"0", "17", "2.5", "two", "", "8x", "nan", "inf"}) {
+    auto r = parse_param(bars, bad);
+    ASSERT_FALSE(r.has_value()) << bad;
+    EXPECT_EQ(r.error().code, Errc::invalid_argument);
+    EXPECT_NE(r.error().message.find("--bars"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("allowed: whole numbers 1-16"), std::string::npos) << r.error().message;
+  }
+  const auto& humanize = *find_param("humanize");
+  EXPECT_DOUBLE_EQ(parse_param(humanize, "0.25").value(), 0.25);
+  EXPECT_NE(parse_param(humanize, "1.01").error().message.find("allowed: 0-1"), std::string::npos);
+  EXPECT_NE(parse_param(*find_param("tempo"), "39").error().message.find("40-300"), std::string::npos);
+  EXPECT_FALSE(parse_param(*find_param("time-signature"), "4").has_value());
+}
+
+}  // namespace
+}  // namespace mdg
