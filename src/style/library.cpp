@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <system_error>
 
@@ -22,13 +23,19 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+// One sized read: much faster than streaming through rdbuf() for the large genre files.
 Result<std::string> read_text(const fs::path& path) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (ec) return fail(Errc::io, "cannot read '" + path.string() + "': " + ec.message());
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(Errc::io, "cannot open '" + path.string() + "'");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return fail(Errc::io, "cannot read '" + path.string() + "'");
-  return buffer.str();
+  std::string text(static_cast<std::size_t>(size), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (static_cast<std::size_t>(in.gcount()) != text.size()) {
+    return fail(Errc::io, "cannot read '" + path.string() + "'");
+  }
+  return text;
 }
 
 // The *.json files of a folder, sorted so that open() is deterministic. A missing
@@ -45,69 +52,118 @@ Result<std::vector<fs::path>> json_files(const fs::path& dir) {
   return out;
 }
 
-// Reads only the top-level id, kind, name and aliases of a profile document, skipping
-// the (large) groove models without building them.
-class HeaderSax : public nlohmann::json_sax<json> {
+// A light scan of a profile document: finds the top-level members and the extent of
+// their values without building them, so open() does not pay for the large groove
+// models. Nested values are only bracket-matched here; resolve() validates them fully.
+class TopLevelScanner {
  public:
-  std::string id;
-  std::string kind;
-  std::string name;
-  std::vector<std::string> aliases;
-  bool top_is_object = false;
-  std::size_t error_offset = 0;
-  std::string error_text;
+  explicit TopLevelScanner(std::string_view text) : text_(text) {}
 
-  bool null() override { return scalar(); }
-  bool boolean(bool) override { return scalar(); }
-  bool number_integer(number_integer_t) override { return scalar(); }
-  bool number_unsigned(number_unsigned_t) override { return scalar(); }
-  bool number_float(number_float_t, const string_t&) override { return scalar(); }
-  bool binary(binary_t&) override { return scalar(); }
-  bool string(string_t& value) override {
-    if (depth_ == 1) {
-      if (key_ == "id") id = value;
-      else if (key_ == "kind") kind = value;
-      else if (key_ == "name") name = value;
-    } else if (depth_ == 2 && key_ == "aliases" && in_aliases_) {
-      aliases.push_back(value);
+  // Member name -> raw value text; fails with the byte offset of the first problem.
+  Result<std::vector<std::pair<std::string, std::string_view>>> members() {
+    std::vector<std::pair<std::string, std::string_view>> out;
+    skip_space();
+    if (!consume('{')) return error("expected '{' at the start of the profile");
+    skip_space();
+    if (consume('}')) return finish(std::move(out));
+    while (true) {
+      skip_space();
+      const std::size_t key_start = pos_;
+      if (!skip_string()) return error("expected a quoted member name");
+      auto key = decode(text_.substr(key_start, pos_ - key_start));
+      if (!key || !key->is_string()) return error("invalid member name");
+      skip_space();
+      if (!consume(':')) return error("expected ':' after a member name");
+      skip_space();
+      const std::size_t value_start = pos_;
+      if (!skip_value()) return error("unterminated or malformed value");
+      out.emplace_back(key->get<std::string>(), text_.substr(value_start, pos_ - value_start));
+      skip_space();
+      if (consume(',')) continue;
+      if (consume('}')) return finish(std::move(out));
+      return error("expected ',' or '}' between members");
     }
-    return true;
   }
-  bool start_object(std::size_t) override {
-    if (depth_ == 0) top_is_object = true;
-    ++depth_;
-    return true;
-  }
-  bool end_object() override {
-    --depth_;
-    return true;
-  }
-  bool start_array(std::size_t) override {
-    if (depth_ == 1 && key_ == "aliases") in_aliases_ = true;
-    ++depth_;
-    return true;
-  }
-  bool end_array() override {
-    --depth_;
-    if (depth_ == 1) in_aliases_ = false;
-    return true;
-  }
-  bool key(string_t& value) override {
-    if (depth_ == 1) key_ = value;
-    return true;
-  }
-  bool parse_error(std::size_t position, const std::string&,
-                   const nlohmann::detail::exception& e) override {
-    error_offset = position > 0 ? position - 1 : 0;
-    error_text = e.what();
-    return false;
+
+  // Parses one small value; nullopt when it is not valid JSON.
+  static std::optional<json> decode(std::string_view raw) {
+    json value = json::parse(raw.begin(), raw.end(), nullptr, false);
+    if (value.is_discarded()) return std::nullopt;
+    return value;
   }
 
  private:
-  bool scalar() { return true; }
-  int depth_ = 0;
-  std::string key_;
-  bool in_aliases_ = false;
+  Result<std::vector<std::pair<std::string, std::string_view>>> finish(
+      std::vector<std::pair<std::string, std::string_view>> out) {
+    skip_space();
+    if (pos_ != text_.size()) return error("unexpected text after the profile object");
+    return out;
+  }
+  std::unexpected<Error> error(std::string_view what) const {
+    return fail(Errc::parse, "not a valid profile document: " + std::string(what), pos_);
+  }
+  void skip_space() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' ||
+                                   text_[pos_] == '\r' || text_[pos_] == '\t')) {
+      ++pos_;
+    }
+  }
+  bool consume(char c) {
+    if (pos_ < text_.size() && text_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  bool skip_string() {
+    if (!consume('"')) return false;
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_++];
+      if (c == '\\') {
+        if (pos_ >= text_.size()) return false;
+        ++pos_;
+      } else if (c == '"') {
+        return true;
+      }
+    }
+    return false;
+  }
+  bool skip_value() {
+    if (pos_ >= text_.size()) return false;
+    const char first = text_[pos_];
+    if (first == '"') return skip_string();
+    if (first == '{' || first == '[') {
+      std::vector<char> closers;
+      while (pos_ < text_.size()) {
+        const char c = text_[pos_];
+        if (c == '"') {
+          if (!skip_string()) return false;
+          continue;
+        }
+        if (c == '{') closers.push_back('}');
+        else if (c == '[') closers.push_back(']');
+        else if (c == '}' || c == ']') {
+          if (closers.empty() || closers.back() != c) return false;
+          closers.pop_back();
+          if (closers.empty()) {
+            ++pos_;
+            return true;
+          }
+        }
+        ++pos_;
+      }
+      return false;
+    }
+    const std::size_t start = pos_;
+    while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '}' && text_[pos_] != ']' &&
+           text_[pos_] != ' ' && text_[pos_] != '\n' && text_[pos_] != '\r' && text_[pos_] != '\t') {
+      ++pos_;
+    }
+    return pos_ > start;
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
 };
 
 struct Header {
@@ -120,26 +176,43 @@ struct Header {
 Result<Header> read_genre_header(const fs::path& path) {
   auto text = read_text(path);
   if (!text) return std::unexpected(text.error());
-  HeaderSax sax;
-  bool ok = false;
-  try {
-    ok = json::sax_parse(*text, &sax);
-  } catch (const json::exception& e) {
-    return fail(Errc::parse, path.string() + ": " + e.what());
+  TopLevelScanner scanner(*text);
+  auto members = scanner.members();
+  if (!members) {
+    Error e = members.error();
+    e.message = path.string() + ": " + e.message;
+    return std::unexpected(std::move(e));
   }
-  if (!ok) {
-    return fail(Errc::parse, path.string() + ": not valid JSON: " + sax.error_text,
-                sax.error_offset);
+  Header header;
+  std::string kind;
+  auto bad = [&path](std::string_view field, std::string_view what) {
+    return fail(Errc::invalid_argument, path.string() + ": profile field '" + std::string(field) +
+                                            "': " + std::string(what));
+  };
+  for (const auto& [key, raw] : *members) {
+    if (key != "id" && key != "kind" && key != "name" && key != "aliases") continue;
+    const auto value = TopLevelScanner::decode(raw);
+    if (!value) return bad(key, "is not valid JSON");
+    if (key == "aliases") {
+      if (!value->is_array()) return bad(key, "expected an array of strings");
+      for (const auto& alias : *value) {
+        if (!alias.is_string()) return bad(key, "expected an array of strings");
+        header.aliases.push_back(alias.get<std::string>());
+      }
+      continue;
+    }
+    if (!value->is_string()) return bad(key, "expected a string");
+    if (key == "id") header.id = value->get<std::string>();
+    else if (key == "kind") kind = value->get<std::string>();
+    else header.name = value->get<std::string>();
   }
-  if (!sax.top_is_object) return fail(Errc::parse, path.string() + ": a profile must be an object");
-  if (sax.kind != "genre") {
-    return fail(Errc::invalid_argument, path.string() + ": profiles under genres/ need \"kind\": "
-                                                         "\"genre\", got '" + sax.kind + "'");
+  if (kind != "genre") {
+    return bad("kind", "profiles under genres/ need \"genre\", got '" + kind + "'");
   }
-  if (sax.id.empty() || sax.name.empty()) {
+  if (header.id.empty() || header.name.empty()) {
     return fail(Errc::invalid_argument, path.string() + ": a genre profile needs an id and a name");
   }
-  return Header{sax.id, sax.name, ProfileKind::genre, sax.aliases};
+  return header;
 }
 
 // Keys a name is found under: the folded text, and the same without a leading "the ".
@@ -311,7 +384,7 @@ std::vector<std::string> StyleLibrary::suggest(std::string_view name, std::size_
   std::vector<double> best(entries_.size(), std::numeric_limits<double>::infinity());
   for (const auto& [key, index] : keys_) best[index] = std::min(best[index], closeness(query, key));
   // Beyond this, a "suggestion" shares too little with the query to help.
-  constexpr double kMaxScore = 0.6;
+  constexpr double kMaxScore = 0.45;
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     if (best[i] <= kMaxScore) scored.emplace_back(best[i], i);
   }

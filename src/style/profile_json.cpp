@@ -477,12 +477,17 @@ Result<StyleProfile> load_profile_file(const std::filesystem::path& path) {
   if (!std::filesystem::is_regular_file(path, ec)) {
     return fail(Errc::not_found, "style profile file '" + path.string() + "' does not exist");
   }
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return fail(Errc::io, "cannot read style profile file '" + path.string() + "'");
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(Errc::io, "cannot open style profile file '" + path.string() + "'");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return fail(Errc::io, "cannot read style profile file '" + path.string() + "'");
-  auto profile = profile_from_text(buffer.str());
+  // One sized read; streaming through rdbuf() is several times slower on large genre files.
+  std::string text(static_cast<std::size_t>(size), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (static_cast<std::size_t>(in.gcount()) != text.size()) {
+    return fail(Errc::io, "cannot read style profile file '" + path.string() + "'");
+  }
+  auto profile = profile_from_text(text);
   if (!profile) {
     Error e = profile.error();
     e.message = path.string() + ": " + e.message;
