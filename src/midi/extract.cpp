@@ -13,6 +13,9 @@ namespace {
 
 // Beyond this many file ticks, rescaling to kPpq could overflow int64 arithmetic.
 constexpr std::int64_t kMaxFileTick = std::int64_t{1} << 50;
+// The longest pattern accepted: 2^36 kPpq ticks (about 143 million quarter notes). Longer
+// files are surely malformed, and the writer could not write them back compactly.
+constexpr std::int64_t kMaxPatternTick = std::int64_t{1} << 36;
 constexpr std::int64_t kDefaultDuration = 60;
 
 bool names_drums(std::string_view name) {
@@ -52,10 +55,18 @@ struct OpenNotes {
   // Per (channel, key): indices of hits still sounding, oldest first from `head`.
   std::array<std::vector<std::size_t>, 16 * 128> waiting;
   std::array<std::size_t, 16 * 128> head{};
+  std::vector<std::size_t> used;  // keys touched since the last clear()
 
+  void open(std::size_t key, std::size_t hit) {
+    if (waiting[key].empty()) used.push_back(key);
+    waiting[key].push_back(hit);
+  }
   void clear() {
-    for (auto& w : waiting) w.clear();
-    head.fill(0);
+    for (const auto key : used) {
+      waiting[key].clear();
+      head[key] = 0;
+    }
+    used.clear();
   }
 };
 
@@ -66,7 +77,8 @@ Result<Pattern> extract_drum_pattern(const MidiFile& file) {
     return fail(Errc::invalid_argument, "MIDI division " + std::to_string(file.division) +
                                             " is not a positive number of ticks per quarter");
   }
-  if (file.end_tick() > kMaxFileTick) {
+  if (file.end_tick() > kMaxFileTick ||
+      Rescaler(file.division)(file.end_tick()) > kMaxPatternTick) {
     return fail(Errc::unsupported, "the MIDI file is too long to convert (" +
                                        std::to_string(file.end_tick()) + " ticks)");
   }
@@ -100,7 +112,7 @@ Result<Pattern> extract_drum_pattern(const MidiFile& file) {
       if (any_channel_10 && event.channel() != kDrumChannel) continue;
       const std::size_t key = static_cast<std::size_t>(event.channel()) * 128 + event.data1;
       if (event.is_note_on()) {
-        open->waiting[key].push_back(pattern.hits.size());
+        open->open(key, pattern.hits.size());
         pattern.hits.push_back(Hit{rescale(event.tick), event.data1, event.data2, 0});
         end_of_hit.push_back(-1);
         if (pattern.name.empty()) pattern.name = track.name;

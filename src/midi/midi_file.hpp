@@ -108,7 +108,7 @@ struct MidiFile {
 //  - length_ticks = the later of the last note-off and the last end-of-track, rounded up
 //    to whole bars, at least one bar.
 //  - name = the name of the first drum track that has one, else the first track's name.
-// Errc::unsupported when the file is too long to rescale without overflow.
+// Errc::unsupported when the file is longer than 2^36 kPpq ticks (surely malformed).
 [[nodiscard]] Result<Pattern> extract_drum_pattern(const MidiFile& file);
 // read_midi_file + extract_drum_pattern; an empty name becomes the file's stem.
 [[nodiscard]] Result<Pattern> read_drum_file(const std::filesystem::path& path);
@@ -124,8 +124,8 @@ struct MidiWriteOptions {
 // tick), end of track at length_ticks (or just after the last onset if a hit starts later).
 // Notes still sounding at the end are cut there, so a loop keeps its length. Same pattern,
 // same bytes.
-// Values a file cannot hold are made writable rather than refused: negative ticks become 0,
-// velocities are clamped to 1-127, durations to at least 1 tick, hits with notes above 127
+// Values a file cannot hold are made writable rather than refused: ticks are clamped to
+// 0..2^36, velocities to 1-127, durations to at least 1 tick, hits with notes above 127
 // are left out, a tempo that is not a positive finite number is written as 120 BPM and
 // tempos are clamped to the 24-bit microseconds field; a meter that is not a power-of-two
 // denominator is written as 4/4.

@@ -17,6 +17,11 @@ namespace {
 constexpr std::uint8_t kNoteOn = 0x90 | kDrumChannel;
 constexpr std::uint8_t kNoteOff = 0x80 | kDrumChannel;
 constexpr std::uint8_t kNoteOffVelocity = 64;
+// Ticks are clamped to 0..2^36 (about 143 million quarter notes, far beyond any real
+// pattern) so absurd values cannot make the writer produce gigabytes of padding.
+constexpr std::int64_t kMaxTick = std::int64_t{1} << 36;
+
+std::int64_t writable_tick(std::int64_t tick) { return std::clamp<std::int64_t>(tick, 0, kMaxTick); }
 
 // One event to place on a track; `order` breaks ties at a tick: metas, then note-offs,
 // then note-ons, then the end of the track.
@@ -79,7 +84,7 @@ void add_conductor_events(std::vector<Placed>& events, const Pattern& pattern) {
   events.push_back({0, 1, time_signature_meta(pattern.meter)});
   events.push_back({0, 2, tempo_meta(pattern.tempo_bpm)});
   for (const auto& change : pattern.tempo_changes) {
-    events.push_back({std::max<std::int64_t>(0, change.tick), 2, tempo_meta(change.bpm)});
+    events.push_back({writable_tick(change.tick), 2, tempo_meta(change.bpm)});
   }
 }
 
@@ -88,9 +93,8 @@ void add_conductor_events(std::vector<Placed>& events, const Pattern& pattern) {
 void add_notes(std::vector<Placed>& events, const Pattern& pattern, std::int64_t end) {
   for (const auto& hit : pattern.hits) {
     if (hit.note > 127) continue;
-    const std::int64_t on = std::max<std::int64_t>(0, hit.tick);
-    const std::int64_t off =
-        std::max(on + 1, std::min(on + std::max<std::int64_t>(1, hit.duration), end));
+    const std::int64_t on = writable_tick(hit.tick);
+    const std::int64_t off = on + std::clamp<std::int64_t>(hit.duration, 1, std::max<std::int64_t>(1, end - on));
     const auto velocity = static_cast<std::uint8_t>(std::clamp<int>(hit.velocity, 1, 127));
     events.push_back({off, 3, {kNoteOff, hit.note, kNoteOffVelocity}});
     events.push_back({on, 4, {kNoteOn, hit.note, velocity}});
@@ -141,9 +145,9 @@ std::vector<std::uint8_t> write_midi(const Pattern& pattern, const MidiWriteOpti
   put_be(out, single ? 1 : 2, 2);
   put_be(out, static_cast<std::uint32_t>(kPpq), 2);
 
-  std::int64_t end = std::max<std::int64_t>(0, pattern.length_ticks);
+  std::int64_t end = writable_tick(pattern.length_ticks);
   for (const auto& hit : pattern.hits) {
-    if (hit.note <= 127) end = std::max(end, std::max<std::int64_t>(0, hit.tick) + 1);
+    if (hit.note <= 127) end = std::max(end, writable_tick(hit.tick) + 1);
   }
   std::vector<Placed> notes;
   add_notes(notes, pattern, end);

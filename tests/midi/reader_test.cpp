@@ -182,3 +182,24 @@ TEST(MidiExtract, RescalesWithRounding) {
 
 }  // namespace
 }  // namespace mdg
+
+namespace mdg {
+namespace {
+
+TEST(MidiExtract, AbsurdLengthIsUnsupportedNotOverflowed) {
+  // 1 tick per quarter and a 2^28-1 tick gap: 1.3e11 kPpq ticks, beyond the 2^36 limit.
+  const std::vector<std::uint8_t> body = {0x00, 0x99, 36,   100,  0xFF, 0xFF,
+                                          0xFF, 0x7F, 0xFF, 0x2F, 0x00};
+  std::vector<std::uint8_t> bytes = {'M', 'T', 'h', 'd', 0,   0,   0, 6, 0, 0, 0, 1, 0, 1,
+                                     'M', 'T', 'r', 'k', 0,   0,   0, static_cast<std::uint8_t>(body.size())};
+  bytes.insert(bytes.end(), body.begin(), body.end());
+  auto file = read_midi(bytes);
+  ASSERT_TRUE(file.has_value()) << file.error().describe();
+  EXPECT_EQ(file->tracks[0].end_tick, 0x0FFFFFFF);
+  auto pattern = extract_drum_pattern(*file);
+  ASSERT_FALSE(pattern.has_value());
+  EXPECT_EQ(pattern.error().code, Errc::unsupported);
+}
+
+}  // namespace
+}  // namespace mdg

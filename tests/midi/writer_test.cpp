@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 
 #include "midi/midi_file.hpp"
 #include "test_util.hpp"
@@ -189,6 +190,47 @@ TEST(MidiWriter, UnwritableValuesAreMadeValid) {
   EXPECT_EQ(back->hits[0], (Hit{0, 36, 1, 1}));
   EXPECT_DOUBLE_EQ(back->tempo_bpm, 120.0);
   EXPECT_EQ(back->length_ticks, 1920);
+}
+
+}  // namespace
+}  // namespace mdg
+
+namespace mdg {
+namespace {
+
+TEST(MidiWriter, NotesRingingPastTheEndAreCutSoTheLoopKeepsItsLength) {
+  Pattern p;
+  p.length_ticks = 1920;
+  p.hits = {Hit{0, 36, 100, 60}, Hit{1900, 49, 120, 480}};
+  auto back = extract_drum_pattern(*read_midi(write_midi(p, {})));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->length_ticks, 1920);
+  ASSERT_EQ(back->hits.size(), 2u);
+  EXPECT_EQ(back->hits[1].duration, 20);
+  // A hit that starts at the very end still gets a note-off one tick later.
+  p.hits.push_back(Hit{1920, 38, 90, 60});
+  auto longer = extract_drum_pattern(*read_midi(write_midi(p, {})));
+  ASSERT_TRUE(longer.has_value());
+  EXPECT_EQ(longer->hits.back().duration, 1);
+  EXPECT_EQ(longer->length_ticks, 2 * 1920);
+}
+
+}  // namespace
+}  // namespace mdg
+
+namespace mdg {
+namespace {
+
+TEST(MidiWriter, AbsurdTicksAreClampedNotPadded) {
+  Pattern p;
+  p.length_ticks = std::numeric_limits<std::int64_t>::max();
+  p.hits = {Hit{std::numeric_limits<std::int64_t>::max(), 36, 100,
+                std::numeric_limits<std::int64_t>::max()}};
+  const auto bytes = write_midi(p, {});
+  EXPECT_LT(bytes.size(), 4096u);
+  auto file = read_midi(bytes);
+  ASSERT_TRUE(file.has_value()) << file.error().describe();
+  EXPECT_EQ(file->end_tick(), (std::int64_t{1} << 36) + 1);
 }
 
 }  // namespace
