@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <optional>
 
 #include "core/rng.hpp"
 #include "style/params.hpp"
@@ -23,6 +24,10 @@ struct Slot {
   bool strong = false;     // first slot of a beat
   std::int64_t beat_start = 0;
   std::int64_t beat_ticks = 0;
+  // The slot at the same position one beat earlier: in this bar (back_in_bar >= 0) or, for
+  // the first beat, in the previous bar (back_in_previous_bar >= 0); -1 when there is none.
+  int back_in_bar = -1;
+  int back_in_previous_bar = -1;
 };
 
 struct BarPlan {
@@ -122,6 +127,18 @@ BarPlan plan_bar(const Meter& meter, const GrooveSet& groove) {
     }
     start += len;
   }
+  const auto find = [&](int beat, std::int64_t offset) {
+    for (std::size_t j = 0; j < plan.slots.size(); ++j) {
+      const Slot& c = plan.slots[j];
+      if (c.beat == beat && c.tick - c.beat_start == offset) return static_cast<int>(j);
+    }
+    return -1;
+  };
+  for (Slot& slot : plan.slots) {
+    const std::int64_t offset = slot.tick - slot.beat_start;
+    if (slot.beat > 0) slot.back_in_bar = find(slot.beat - 1, offset);
+    else slot.back_in_previous_bar = find(plan.beats - 1, offset);
+  }
   return plan;
 }
 
@@ -133,10 +150,38 @@ struct Lean {
 // Samples the lanes hitting at one step: the n-gram given the previous step when the
 // context was seen often enough, else the step's unigram. `lean` > 1 favours fuller
 // masks (complexity, density trait); `fill` favours snare and toms.
-LaneMask sample_mask(const StepTransitions& t, LaneMask previous, bool has_previous, double lean,
-                     bool fill, Rng& rng) {
+struct Context {
+  std::optional<LaneMask> previous;     // the step before
+  std::optional<LaneMask> beat_before;  // the same position a beat earlier
+};
+
+const std::vector<MaskCount>* beat_context(const StepTransitions& t, LaneMask previous,
+                                           LaneMask beat_before) {
+  const auto it = std::lower_bound(t.beat_contexts.begin(), t.beat_contexts.end(),
+                                   std::pair{previous, beat_before},
+                                   [](const BeatContextCounts& c, std::pair<LaneMask, LaneMask> key) {
+                                     return std::pair{c.previous, c.beat_before} < key;
+                                   });
+  if (it == t.beat_contexts.end() || it->previous != previous || it->beat_before != beat_before) {
+    return nullptr;
+  }
+  std::uint32_t total = 0;
+  for (const auto& mc : it->next) total += mc.count;
+  return total >= 2 ? &it->next : nullptr;
+}
+
+LaneMask sample_mask(const StepTransitions& t, const Context& context, double lean, bool fill,
+                     Rng& rng) {
   const std::vector<MaskCount>* candidates = &t.unigram;
-  if (has_previous) {
+  const std::vector<MaskCount>* rich = nullptr;
+  if (context.previous && context.beat_before) {
+    rich = beat_context(t, *context.previous, *context.beat_before);
+  }
+  const bool has_previous = context.previous.has_value();
+  const LaneMask previous = context.previous.value_or(0);
+  if (rich != nullptr) {
+    candidates = rich;
+  } else if (has_previous) {
     const auto it = std::lower_bound(
         t.contexts.begin(), t.contexts.end(), previous,
         [](const ContextCounts& c, LaneMask m) { return c.previous < m; });
@@ -179,31 +224,73 @@ struct Engine {
   const GrooveModel& beat;
   const GrooveModel& fill;
   Lean lean;
+  StyleTraits traits;  // the profile's traits with the measured swing filled in
 
   [[nodiscard]] std::size_t slots() const { return plan.slots.size(); }
 
-  LaneMask draw(const GrooveModel& model, std::size_t slot, LaneMask previous, bool has_previous,
-                bool is_fill, Rng& rng) const {
+  // The context of slot i of `bar`, whose slots before i are already decided; `before` is
+  // the bar played before it (null at the very start).
+  Context context_of(std::size_t i, const std::vector<LaneMask>& bar,
+                     const std::vector<LaneMask>* before) const {
+    Context c;
+    if (i > 0) c.previous = bar[i - 1];
+    else if (before != nullptr) c.previous = before->back();
+    const Slot& s = plan.slots[i];
+    if (s.back_in_bar >= 0) c.beat_before = bar[static_cast<std::size_t>(s.back_in_bar)];
+    else if (s.back_in_previous_bar >= 0 && before != nullptr) {
+      c.beat_before = (*before)[static_cast<std::size_t>(s.back_in_previous_bar)];
+    }
+    return c;
+  }
+
+  LaneMask draw(const GrooveModel& model, std::size_t slot, const Context& context, bool is_fill,
+                Rng& rng) const {
     const Slot& s = plan.slots[slot];
     const auto step = static_cast<std::size_t>(s.source_step);
     if (step >= model.transitions.size()) return 0;
     const double l = is_fill ? 1.0 : (s.strong ? lean.strong : lean.weak);
-    return sample_mask(model.transitions[step], previous, has_previous, l, is_fill, rng);
+    return sample_mask(model.transitions[step], context, l, is_fill, rng);
   }
 
-  std::vector<LaneMask> core_bar(Rng& rng) const {
-    std::vector<LaneMask> best;
-    for (int attempt = 0; attempt < 12; ++attempt) {
-      std::vector<LaneMask> bar(slots());
-      LaneMask prev = 0;
-      for (std::size_t i = 0; i < slots(); ++i) {
-        bar[i] = draw(beat, i, prev, i > 0, false, rng);
-        prev = bar[i];
+  std::vector<LaneMask> sample_bar(const std::vector<LaneMask>* before, Rng& rng) const {
+    std::vector<LaneMask> bar(slots());
+    for (std::size_t i = 0; i < slots(); ++i) bar[i] = draw(beat, i, context_of(i, bar, before), false, rng);
+    return bar;
+  }
+
+  // How typical a bar is of the style: its log-likelihood under the per-step onset
+  // probabilities. The n-gram keeps neighbouring steps coherent; this keeps the whole bar
+  // from drifting into rare hybrids of the many grooves a genre model is learned from.
+  [[nodiscard]] double typicality(const std::vector<LaneMask>& bar) const {
+    double score = 0.0;
+    for (std::size_t i = 0; i < slots(); ++i) {
+      const auto step = static_cast<std::size_t>(plan.slots[i].source_step);
+      for (Lane lane : kAllLanes) {
+        const auto& steps = beat.lanes[lane_index(lane)].steps;
+        const double p = std::clamp(step < steps.size() ? steps[step].onset_prob : 0.0, 0.02, 0.98);
+        score += std::log((bar[i] & bit(lane)) != 0 ? p : 1.0 - p);
       }
-      // A groove needs a pulse: at least one hit per beat on average.
-      const int hits = hit_count(bar, 0, bar.size());
-      if (best.empty() || hits > hit_count(best, 0, best.size())) best = bar;
-      if (hits >= plan.beats) return bar;
+    }
+    return score;
+  }
+
+  // The bar the variation is built on: each candidate is sampled after a warm-up bar so
+  // that even its first beat is drawn in full context; the most typical of the candidates
+  // wins. Fewer candidates at higher complexity let rarer, busier bars through.
+  std::vector<LaneMask> core_bar(Rng& rng) const {
+    const int candidates = std::max(1, static_cast<int>(std::lround(2.0 + 10.0 * (1.0 - options.complexity))));
+    std::vector<LaneMask> best;
+    double best_score = 0.0;
+    for (int attempt = 0; attempt < candidates || best.empty(); ++attempt) {
+      const std::vector<LaneMask> warm_up = sample_bar(nullptr, rng);
+      std::vector<LaneMask> bar = sample_bar(&warm_up, rng);
+      // A groove needs a pulse: at least one hit per beat.
+      if (hit_count(bar, 0, bar.size()) < plan.beats && attempt < 4 * candidates) continue;
+      const double score = typicality(bar);
+      if (best.empty() || score > best_score) {
+        best = std::move(bar);
+        best_score = score;
+      }
     }
     return best;
   }
@@ -224,17 +311,16 @@ struct Engine {
 
   // Overwrites masks[from, to) with a fill; the fill model when the style has one, else
   // a snare-to-floor-tom run.
-  void write_fill(std::vector<LaneMask>& bar, std::size_t from, LaneMask previous, Rng& rng) const {
+  void write_fill(std::vector<LaneMask>& bar, std::size_t from, const std::vector<LaneMask>* before,
+                  Rng& rng) const {
     const std::size_t len = slots() - from;
     const int wanted = std::max(2, static_cast<int>(len) / 3);
     if (!fill.empty()) {
       std::vector<LaneMask> best;
       for (int attempt = 0; attempt < 8; ++attempt) {
         std::vector<LaneMask> trial(bar);
-        LaneMask prev = previous;
         for (std::size_t i = from; i < slots(); ++i) {
-          trial[i] = draw(fill, i, prev, true, true, rng);
-          prev = trial[i];
+          trial[i] = draw(fill, i, context_of(i, trial, before), true, rng);
         }
         const int hits = hit_count(trial, from, slots());
         const int drums = static_cast<int>(std::count_if(
@@ -283,15 +369,13 @@ struct Engine {
     }
   }
 
-  std::vector<LaneMask> mutate(const std::vector<LaneMask>& core, double p, LaneMask previous,
-                               Rng& rng) const {
+  std::vector<LaneMask> mutate(const std::vector<LaneMask>& core, double p,
+                               const std::vector<LaneMask>* before, Rng& rng) const {
     std::vector<LaneMask> bar(core);
-    LaneMask prev = previous;
     for (std::size_t i = 0; i < slots(); ++i) {
       // The downbeat anchors the groove: change it far less often.
       const double pi = plan.slots[i].tick == 0 ? p * 0.25 : p;
-      if (rng.chance(pi)) bar[i] = draw(beat, i, prev, true, false, rng);
-      prev = bar[i];
+      if (rng.chance(pi)) bar[i] = draw(beat, i, context_of(i, bar, before), false, rng);
     }
     return bar;
   }
@@ -345,7 +429,7 @@ std::array<DrumNote, kLaneCount> lane_notes(const GrooveModel& model, const Styl
 
 Variation render(const Engine& e, const std::vector<LaneMask>& masks, const std::vector<bool>& fill_bars,
                  const std::vector<bool>& forced_ghosts, double tempo, int index, Rng& rng) {
-  const StyleTraits& traits = e.profile.traits;
+  const StyleTraits& traits = e.traits;
   const int bars = e.options.bars;
   const auto slots = e.slots();
   const double h = e.options.humanize;
@@ -469,7 +553,12 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
 
   const double c = options.complexity;
   const double lean = std::clamp(profile.traits.density, 0.2, 5.0) * std::pow(2.0, (c - 0.5) * 1.6);
-  const Engine engine{profile, options, plan, beat, fill, Lean{std::sqrt(lean), lean}};
+  // On the sixteenth grid, eighths the style measurably swings are swung by that ratio.
+  StyleTraits traits = profile.traits;
+  if (traits.swing == 0.0 && plan.subdivision == Subdivision::sixteenth && beat.swing_ratio >= 1.15) {
+    traits.swing = beat.swing_ratio;
+  }
+  const Engine engine{profile, options, plan, beat, fill, Lean{std::sqrt(lean), lean}, traits};
 
   Generation out;
   out.style_id = profile.id;
@@ -497,20 +586,20 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
       masks.assign(static_cast<std::size_t>(options.bars) * slots, 0);
       fill_bars.assign(static_cast<std::size_t>(options.bars), false);
       forced_ghosts.assign(masks.size(), false);
-      LaneMask previous = core.back();
+      std::vector<LaneMask> previous = core;  // the loop's bar before bar 1 is its core
       for (int bar = 0; bar < options.bars; ++bar) {
         std::vector<LaneMask> bm =
-            bar == 0 ? core : engine.mutate(core, bar % 2 == 1 ? mutate_p * 1.5 : mutate_p, previous, rng);
+            bar == 0 ? core : engine.mutate(core, bar % 2 == 1 ? mutate_p * 1.5 : mutate_p, &previous, rng);
         const bool phrase_end = options.bars >= 2 && ((bar + 1) % phrase == 0 || bar == options.bars - 1);
         std::size_t groove_end = slots;
         if (phrase_end && rng.chance(fill_prob)) {
           groove_end = engine.fill_start(rng);
-          engine.write_fill(bm, groove_end, groove_end > 0 ? bm[groove_end - 1] : previous, rng);
+          engine.write_fill(bm, groove_end, &previous, rng);
           fill_bars[static_cast<std::size_t>(bar)] = true;
         }
         engine.add_ghosts(bm, groove_end, forced_ghosts, static_cast<std::size_t>(bar) * slots, rng);
         std::copy(bm.begin(), bm.end(), masks.begin() + static_cast<std::ptrdiff_t>(bar * slots));
-        previous = bm.back();
+        previous = std::move(bm);
       }
       // A crash (with the kick) marks the downbeat after a fill; the hi-hat makes way.
       for (int bar = 0; bar < options.bars; ++bar) {

@@ -76,6 +76,8 @@ class GrooveAccumulator {
   struct StepCounts {
     std::unordered_map<std::uint32_t, std::uint32_t> unigram;  // mask -> count
     std::unordered_map<std::uint32_t, std::uint32_t> context;  // previous << 16 | mask -> count
+    // previous << 32 | beat_before << 16 | mask -> count
+    std::unordered_map<std::uint64_t, std::uint32_t> beat_context;
   };
 
   Grid grid_;
@@ -95,6 +97,10 @@ class GrooveAccumulator {
   std::vector<int> metric_weight_;     // per step, for syncopation
 };
 
+// The median offset (ticks) of a performance's onsets near quarter notes: how far the whole
+// take sits off the grid. The accumulator measures microtiming from the take's own pulse.
+[[nodiscard]] double placement_bias_ticks(const Pattern& pattern);
+
 // Analyses `patterns` on `grid` in one go.
 [[nodiscard]] Result<GrooveModel> analyze_patterns(std::span<const Pattern> patterns, Grid grid,
                                                    const AnalyzerOptions& options = {});
@@ -103,6 +109,9 @@ class GrooveAccumulator {
 // better to win: triplet when its mean quantization error is below `margin` times the
 // sixteenth grid's (margin 0-1).
 inline constexpr double kTripletFeelMargin = 0.75;
+// Eighths swung at 3:2 or more sit nearer the triplet grid than the sixteenth grid: a style
+// whose measured swing ratio reaches this is modelled on the triplet grid.
+inline constexpr double kTripletSwingRatio = 1.5;
 [[nodiscard]] Subdivision best_feel(double sixteenth_error_ms, double triplet_error_ms,
                                     double margin = kTripletFeelMargin) noexcept;
 [[nodiscard]] Subdivision best_feel(const GrooveAccumulator& sixteenth,

@@ -7,9 +7,10 @@
 //                       "steps": [{"onset_prob": .., "velocity_mean": .., "velocity_sd": ..,
 //                                  "ghost_prob": .., "ghost_velocity_mean": .., "offset_mean_ms": ..,
 //                                  "offset_sd_ms": .., "hits": ..}, ...]}, ...all nine lanes},
-//    "transitions": [{"u": "0:12 1:40 5:3", "c": {"0": "1:10 5:2", "1": "0:30"}}, ...]}
+//    "transitions": [{"u": "0:12 1:40 5:3", "c": {"0": "1:10 5:2", "1": "0:30"},
+//                     "b": {"0,5": "1:7", "1,1": "0:3 5:2"}}, ...]}
 // Transition counts are written as "mask:count" lists in one string per step (unigram) and
-// per previous mask (contexts) so that an indented dump stays a few lines per step.
+// per previous mask (contexts) and per "previous,beat_before" pair (beat contexts) so that an indented dump stays a few lines per step.
 // Doubles are rounded to 4 significant digits (at most 4 decimals) so files are small and
 // re-encoding a decoded model gives the same bytes.
 #include "groove/groove_json.hpp"
@@ -87,7 +88,14 @@ json model_to_json(const GrooveModel& m) {
     for (const ContextCounts& c : t.contexts) {
       contexts[std::to_string(c.previous)] = format_counts(c.next);
     }
-    transitions.push_back({{"u", format_counts(t.unigram)}, {"c", std::move(contexts)}});
+    json beat_contexts = json::object();
+    for (const BeatContextCounts& c : t.beat_contexts) {
+      beat_contexts[std::to_string(c.previous) + "," + std::to_string(c.beat_before)] =
+          format_counts(c.next);
+    }
+    transitions.push_back({{"u", format_counts(t.unigram)},
+                           {"c", std::move(contexts)},
+                           {"b", std::move(beat_contexts)}});
   }
   j["transitions"] = std::move(transitions);
   return j;
@@ -332,7 +340,7 @@ Result<GrooveModel> decode_model(const json& j, const std::string& prefix) {
   for (std::size_t i = 0; i < n; ++i) {
     const std::string path = tr_path + "[" + std::to_string(i) + "]";
     const json& t = (**tr)[i];
-    if (!t.is_object()) return bad(path, "must be an object with \"u\" and \"c\"");
+    if (!t.is_object()) return bad(path, "must be an object with \"u\", \"c\" and \"b\"");
     StepTransitions out;
     auto u = text(t, "u", path);
     if (!u) return std::unexpected(u.error());
@@ -359,6 +367,38 @@ Result<GrooveModel> decode_model(const json& j, const std::string& prefix) {
     // Object keys come back in text order ("10" < "2"); the model wants numeric order.
     std::sort(out.contexts.begin(), out.contexts.end(),
               [](const ContextCounts& a, const ContextCounts& b) { return a.previous < b.previous; });
+    const std::string b_path = join(path, "b");
+    auto b = field(t, "b", b_path);
+    if (!b) return std::unexpected(b.error());
+    if (!(*b)->is_object()) {
+      return bad(b_path, "must be an object keyed by \"previous,beat_before\" masks");
+    }
+    for (const auto& [key, value] : (*b)->items()) {
+      const std::string k_path = join(b_path, key);
+      const auto comma = key.find(',');
+      unsigned previous = 0;
+      unsigned beat_before = 0;
+      const char* end = key.data() + key.size();
+      const char* mid = comma == std::string::npos ? end : key.data() + comma;
+      auto r1 = std::from_chars(key.data(), mid, previous);
+      auto r2 = comma == std::string::npos ? std::from_chars_result{end, std::errc::invalid_argument}
+                                           : std::from_chars(mid + 1, end, beat_before);
+      if (r1.ec != std::errc{} || r1.ptr != mid || r2.ec != std::errc{} || r2.ptr != end ||
+          previous >= kMaskLimit || beat_before >= kMaskLimit ||
+          std::to_string(previous) + "," + std::to_string(beat_before) != key) {
+        return bad(k_path, "key must be \"previous,beat_before\", two masks 0-" +
+                               std::to_string(kMaskLimit - 1));
+      }
+      if (!value.is_string()) return bad(k_path, "must be a string of \"mask:count\" pairs");
+      auto next = parse_counts(value.get<std::string>(), k_path);
+      if (!next) return std::unexpected(next.error());
+      out.beat_contexts.push_back(
+          {static_cast<LaneMask>(previous), static_cast<LaneMask>(beat_before), std::move(*next)});
+    }
+    std::sort(out.beat_contexts.begin(), out.beat_contexts.end(),
+              [](const BeatContextCounts& x, const BeatContextCounts& y) {
+                return x.previous != y.previous ? x.previous < y.previous : x.beat_before < y.beat_before;
+              });
     m.transitions.push_back(std::move(out));
   }
   return m;

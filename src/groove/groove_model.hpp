@@ -53,11 +53,21 @@ struct ContextCounts {
   friend bool operator==(const ContextCounts&, const ContextCounts&) = default;
 };
 
-// A step-vector n-gram at one bar position: which lanes hit together here, overall
-// and given what hit at the previous step. Used to sample grooves in context.
+struct BeatContextCounts {
+  LaneMask previous = 0;          // what hit at the step before
+  LaneMask beat_before = 0;       // what hit at the same position one beat earlier
+  std::vector<MaskCount> next;    // sorted by mask
+  friend bool operator==(const BeatContextCounts&, const BeatContextCounts&) = default;
+};
+
+// A step-vector n-gram at one bar position: which lanes hit together here, overall,
+// given what hit at the previous step, and given both the previous step and the same
+// position a beat earlier (which keeps the timekeeper and the groove family coherent).
+// The sampler backs off from the richest context that was seen to the unigram.
 struct StepTransitions {
-  std::vector<MaskCount> unigram;         // sorted by mask; includes mask 0 (nothing)
-  std::vector<ContextCounts> contexts;    // sorted by previous
+  std::vector<MaskCount> unigram;              // sorted by mask; includes mask 0 (nothing)
+  std::vector<ContextCounts> contexts;         // sorted by previous
+  std::vector<BeatContextCounts> beat_contexts;  // sorted by (previous, beat_before)
   friend bool operator==(const StepTransitions&, const StepTransitions&) = default;
 };
 

@@ -215,8 +215,10 @@ Result<DeriveResult> derive_genre_profiles(const DeriveOptions& options) {
                                    def.profile["id"].get<std::string>() + "': " +
                                    profile.error().message);
     }
-    profile->groove.feel = best_feel(*beat16, *beat3);
     profile->groove.sixteenth = beat16->finish();
+    profile->groove.feel = profile->groove.sixteenth.swing_ratio >= kTripletSwingRatio
+                               ? Subdivision::triplet
+                               : best_feel(*beat16, *beat3);
     profile->groove.triplet = beat3->finish();
     profile->groove.fill_sixteenth = fill16->finish();
     profile->groove.fill_triplet = fill3->finish();
