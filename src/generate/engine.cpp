@@ -417,10 +417,15 @@ std::array<DrumNote, kLaneCount> lane_notes(const GrooveModel& model, const Styl
     const DrumNote n = model.lanes[lane_index(lane)].note;
     notes[lane_index(lane)] = n != 0 ? n : lane_default_note(lane);
   }
-  if (traits.timekeeper == Lane::ride) {
+  // A timekeeper trait moves the model's main cymbal pattern onto the artist's cymbal;
+  // when the model already keeps time there, the other cymbal keeps its own part (the
+  // hi-hat foot on 2 and 4 under a jazz ride).
+  const double hats = model.lanes[lane_index(Lane::closed_hat)].hits_per_bar;
+  const double ride = model.lanes[lane_index(Lane::ride)].hits_per_bar;
+  if (traits.timekeeper == Lane::ride && hats > ride) {
     notes[lane_index(Lane::closed_hat)] = 51;
     notes[lane_index(Lane::open_hat)] = 53;
-  } else if (traits.timekeeper == Lane::closed_hat) {
+  } else if (traits.timekeeper == Lane::closed_hat && ride > hats) {
     notes[lane_index(Lane::ride)] = 42;
   }
   if (traits.snare_note) notes[lane_index(Lane::snare)] = *traits.snare_note;

@@ -178,6 +178,20 @@ double placement_bias_ticks(const Pattern& pattern) {
   return *mid;
 }
 
+double grid_fit(const Pattern& pattern, const Grid& grid) {
+  const double per_step = grid.ticks_per_step();
+  const double bias = placement_bias_ticks(pattern);
+  double sum = 0.0;
+  std::size_t n = 0;
+  for (const Hit& hit : pattern.hits) {
+    if (!lane_of(hit.note) || hit.tick < 0) continue;
+    const double tick = static_cast<double>(hit.tick) - bias;
+    sum += std::abs(tick - std::round(tick / per_step) * per_step);
+    ++n;
+  }
+  return n > 0 ? sum / static_cast<double>(n) / (per_step / 2.0) : 1.0;
+}
+
 bool GrooveAccumulator::add(const Pattern& pattern) {
   if (pattern.meter != grid_.meter || !tempi_valid(pattern)) {
     ++skipped_;

@@ -101,6 +101,14 @@ class GrooveAccumulator {
 // take sits off the grid. The accumulator measures microtiming from the take's own pulse.
 [[nodiscard]] double placement_bias_ticks(const Pattern& pattern);
 
+// How well a performance sits on a grid: the mean distance of its onsets from the nearest
+// step (after removing the take's placement bias), as a share of half a step. About 0.5
+// for onsets that ignore the grid (a take in another tempo, free time), near 0 for a take
+// that follows it. 1.0 when there are no onsets.
+[[nodiscard]] double grid_fit(const Pattern& pattern, const Grid& grid);
+// Takes that fit neither grid worse than this are not learned from.
+inline constexpr double kOffGridFit = 0.45;
+
 // Analyses `patterns` on `grid` in one go.
 [[nodiscard]] Result<GrooveModel> analyze_patterns(std::span<const Pattern> patterns, Grid grid,
                                                    const AnalyzerOptions& options = {});

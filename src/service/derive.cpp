@@ -189,6 +189,13 @@ Result<DeriveResult> derive_genre_profiles(const DeriveOptions& options) {
       const auto& p = patterns.at(row.midi_filename);
       if (!p) continue;
       const bool fill = row.beat_type == "fill";
+      // A take that follows neither grid (played to another tempo, or in free time)
+      // would only smear the step statistics.
+      if (p->meter == common && std::min(grid_fit(*p, Grid{common, Subdivision::sixteenth}),
+                                         grid_fit(*p, Grid{common, Subdivision::triplet})) > kOffGridFit) {
+        ++genre.off_grid_files;
+        continue;
+      }
       auto& six = fill ? *fill16 : *beat16;
       auto& tri = fill ? *fill3 : *beat3;
       if (!six.add(*p)) {
@@ -264,6 +271,7 @@ std::string derive_summary_line(const DerivedGenre& g) {
       subdivision_name(groove.feel), g.sixteenth_error_ms, g.triplet_error_ms,
       groove.sixteenth.swing_ratio, g.profile.confidence);
   if (g.other_meter_files > 0) line += fmt::format(", {} files in other meters ignored", g.other_meter_files);
+  if (g.off_grid_files > 0) line += fmt::format(", {} off-grid takes ignored", g.off_grid_files);
   return line;
 }
 

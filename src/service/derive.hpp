@@ -26,6 +26,7 @@ struct DerivedGenre {
   std::uint32_t beat_files = 0;       // 4/4 beat performances analysed
   std::uint32_t fill_files = 0;       // 4/4 fill performances analysed
   std::uint32_t other_meter_files = 0;  // matching files in other meters, not analysed
+  std::uint32_t off_grid_files = 0;    // takes that fit neither grid (see grid_fit)
   double sixteenth_error_ms = 0.0;
   double triplet_error_ms = 0.0;
 };

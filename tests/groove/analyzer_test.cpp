@@ -286,3 +286,42 @@ TEST(Analyzer, MetricWeights) {
 
 }  // namespace
 }  // namespace mdg
+
+namespace mdg {
+namespace {
+
+Pattern eighths_at(double tempo, std::int64_t jitter_every, std::int64_t jitter) {
+  Pattern p;
+  p.tempo_bpm = tempo;
+  p.length_ticks = 4 * 1920;
+  for (std::int64_t t = 0; t < p.length_ticks; t += 240) {
+    p.hits.push_back({t + ((t / 240) % jitter_every == 0 ? 0 : jitter), 42, 90, 60});
+  }
+  return p;
+}
+
+TEST(GridFit, OnGridTakesFitAndOffGridTakesDoNot) {
+  const Grid sixteenth{Meter{4, 4}, Subdivision::sixteenth};
+  const Grid triplet{Meter{4, 4}, Subdivision::triplet};
+  EXPECT_NEAR(grid_fit(eighths_at(100, 1, 0), sixteenth), 0.0, 1e-9);
+  // Swung eighths at 2:1 sit on the triplet grid, a third of a sixteenth off the straight one.
+  auto swung = eighths_at(100, 2, 80);
+  EXPECT_NEAR(grid_fit(swung, triplet), 0.0, 1e-9);
+  EXPECT_GT(grid_fit(swung, sixteenth), 0.3);
+  // A take played to another tempo drifts across the grid: it fits neither.
+  Pattern drifting;
+  drifting.length_ticks = 16 * 1920;
+  for (int i = 0; i < 128; ++i) drifting.hits.push_back({static_cast<std::int64_t>(i * 251.3), 42, 90, 60});
+  EXPECT_GT(std::min(grid_fit(drifting, sixteenth), grid_fit(drifting, triplet)), kOffGridFit);
+  EXPECT_EQ(grid_fit(Pattern{}, sixteenth), 1.0);
+}
+
+TEST(GridFit, PlacementBiasIsTheTakesOwnOffset) {
+  auto early = eighths_at(100, 1, 0);
+  for (auto& h : early.hits) h.tick += 25;  // the whole take 25 ticks late
+  EXPECT_NEAR(placement_bias_ticks(early), 25.0, 1e-9);
+  EXPECT_NEAR(grid_fit(early, Grid{Meter{4, 4}, Subdivision::sixteenth}), 0.0, 1e-9);
+}
+
+}  // namespace
+}  // namespace mdg
