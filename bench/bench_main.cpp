@@ -4,6 +4,7 @@
 //   read + analyse all of ../shared/groove      (target: median < 1 s)
 // Prints Google Benchmark's table, then medians and ratios against the baselines.
 #include <benchmark/benchmark.h>
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 

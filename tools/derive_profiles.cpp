@@ -1,4 +1,4 @@
-// derive_profiles --groove DIR --definitions FILE --out DIR
+// derive_profiles --groove DIR --definitions FILE --out DATA_DIR
 // Rebuilds the genre profiles (data/genres/*.json) from the Groove MIDI Dataset's training
 // split. Same inputs, same bytes.
 #include <cstdio>
@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   app.add_option("--groove", groove_dir, "Groove MIDI Dataset folder (with info.csv)")->required();
   app.add_option("--definitions", definitions, "genre definitions JSON (data/genre_definitions.json)")
       ->required();
-  app.add_option("--out", out_dir, "folder to write <genre id>.json into")->required();
+  app.add_option("--out", out_dir, "data folder: writes genres/<id>.json and grooves/<id>.json")->required();
   CLI11_PARSE(app, argc, argv);
 
   mdg::DeriveOptions options;

@@ -93,6 +93,7 @@ Result<void> validate(const AnalyzerOptions& o) {
   if (auto r = check_range("fill_min_extra_hits", o.fill_min_extra_hits, 0, 64); !r) return r;
   if (auto r = check_range("swing_cluster_ticks", o.swing_cluster_ticks, 1, 120); !r) return r;
   if (auto r = check_range("swing_min_evidence", o.swing_min_evidence, 1, 100000); !r) return r;
+  if (auto r = check_range("min_context_count", o.min_context_count, 1, 1000); !r) return r;
   return {};
 }
 
@@ -412,7 +413,13 @@ GrooveModel GrooveAccumulator::finish() const {
     for (const auto& [key, count] : counts.context) {
       by_previous[key >> 16].push_back({static_cast<LaneMask>(key & 0xffff), count});
     }
+    const auto enough = [&](const std::vector<MaskCount>& next) {
+      std::uint64_t total = 0;
+      for (const auto& mc : next) total += mc.count;
+      return total >= static_cast<std::uint64_t>(options_.min_context_count);
+    };
     for (auto& [previous, next] : by_previous) {
+      if (!enough(next)) continue;
       std::sort(next.begin(), next.end(),
                 [](const MaskCount& a, const MaskCount& b) { return a.mask < b.mask; });
       out.contexts.push_back({static_cast<LaneMask>(previous), std::move(next)});
@@ -423,6 +430,7 @@ GrooveModel GrooveAccumulator::finish() const {
           {static_cast<LaneMask>(key & 0xffff), count});
     }
     for (auto& [pair, next] : by_pair) {
+      if (!enough(next)) continue;
       std::sort(next.begin(), next.end(),
                 [](const MaskCount& a, const MaskCount& b) { return a.mask < b.mask; });
       out.beat_contexts.push_back(

@@ -32,6 +32,9 @@ struct AnalyzerOptions {
   int swing_cluster_ticks = 30;       // 1-120
   // Fewer beats than this with off-beat evidence leave the swing ratio at 1.0.
   int swing_min_evidence = 4;         // 1-100000
+  // Transition contexts seen fewer times than this are left out of the model: a context
+  // seen once predicts nothing (the sampler backs off from it anyway).
+  int min_context_count = 2;          // 1-1000
 };
 
 // Checks every option; the error names the option, its value and the allowed range.

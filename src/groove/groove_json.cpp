@@ -8,7 +8,7 @@
 //                                  "ghost_prob": .., "ghost_velocity_mean": .., "offset_mean_ms": ..,
 //                                  "offset_sd_ms": .., "hits": ..}, ...]}, ...all nine lanes},
 //    "transitions": [{"u": "0:12 1:40 5:3", "c": {"0": "1:10 5:2", "1": "0:30"},
-//                     "b": {"0,5": "1:7", "1,1": "0:3 5:2"}}, ...]}
+//                     "b": "0,5=1:7; 1,1=0:3 5:2"}, ...]}
 // Transition counts are written as "mask:count" lists in one string per step (unigram) and
 // per previous mask (contexts) and per "previous,beat_before" pair (beat contexts) so that an indented dump stays a few lines per step.
 // Doubles are rounded to 4 significant digits (at most 4 decimals) so files are small and
@@ -88,10 +88,12 @@ json model_to_json(const GrooveModel& m) {
     for (const ContextCounts& c : t.contexts) {
       contexts[std::to_string(c.previous)] = format_counts(c.next);
     }
-    json beat_contexts = json::object();
+    // Beat contexts are many: one string per step keeps decoding cheap.
+    std::string beat_contexts;
     for (const BeatContextCounts& c : t.beat_contexts) {
-      beat_contexts[std::to_string(c.previous) + "," + std::to_string(c.beat_before)] =
-          format_counts(c.next);
+      if (!beat_contexts.empty()) beat_contexts += "; ";
+      beat_contexts += std::to_string(c.previous) + "," + std::to_string(c.beat_before) + "=" +
+                       format_counts(c.next);
     }
     transitions.push_back({{"u", format_counts(t.unigram)},
                            {"c", std::move(contexts)},
@@ -368,37 +370,40 @@ Result<GrooveModel> decode_model(const json& j, const std::string& prefix) {
     std::sort(out.contexts.begin(), out.contexts.end(),
               [](const ContextCounts& a, const ContextCounts& b) { return a.previous < b.previous; });
     const std::string b_path = join(path, "b");
-    auto b = field(t, "b", b_path);
+    auto b = text(t, "b", path);
     if (!b) return std::unexpected(b.error());
-    if (!(*b)->is_object()) {
-      return bad(b_path, "must be an object keyed by \"previous,beat_before\" masks");
-    }
-    for (const auto& [key, value] : (*b)->items()) {
-      const std::string k_path = join(b_path, key);
-      const auto comma = key.find(',');
+    std::string_view rest = *b;
+    while (!rest.empty()) {
+      const auto end = rest.find("; ");
+      const std::string_view entry = rest.substr(0, end);
+      rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 2);
+      const auto comma = entry.find(',');
+      const auto equals = entry.find('=');
       unsigned previous = 0;
       unsigned beat_before = 0;
-      const char* end = key.data() + key.size();
-      const char* mid = comma == std::string::npos ? end : key.data() + comma;
-      auto r1 = std::from_chars(key.data(), mid, previous);
-      auto r2 = comma == std::string::npos ? std::from_chars_result{end, std::errc::invalid_argument}
-                                           : std::from_chars(mid + 1, end, beat_before);
-      if (r1.ec != std::errc{} || r1.ptr != mid || r2.ec != std::errc{} || r2.ptr != end ||
-          previous >= kMaskLimit || beat_before >= kMaskLimit ||
-          std::to_string(previous) + "," + std::to_string(beat_before) != key) {
-        return bad(k_path, "key must be \"previous,beat_before\", two masks 0-" +
-                               std::to_string(kMaskLimit - 1));
+      const char* first = entry.data();
+      const bool shaped = comma != std::string_view::npos && equals != std::string_view::npos && comma < equals;
+      const auto r1 = shaped ? std::from_chars(first, first + comma, previous)
+                             : std::from_chars_result{first, std::errc::invalid_argument};
+      const auto r2 = shaped ? std::from_chars(first + comma + 1, first + equals, beat_before)
+                             : std::from_chars_result{first, std::errc::invalid_argument};
+      if (!shaped || r1.ec != std::errc{} || r1.ptr != first + comma || r2.ec != std::errc{} ||
+          r2.ptr != first + equals || previous >= kMaskLimit || beat_before >= kMaskLimit) {
+        return bad(b_path, "must be \"previous,beat_before=mask:count ...\" entries separated by \"; \", "
+                           "masks 0-" + std::to_string(kMaskLimit - 1) + ", got '" +
+                               std::string(entry.substr(0, 40)) + "'");
       }
-      if (!value.is_string()) return bad(k_path, "must be a string of \"mask:count\" pairs");
-      auto next = parse_counts(value.get<std::string>(), k_path);
+      auto next = parse_counts(std::string(entry.substr(equals + 1)), b_path);
       if (!next) return std::unexpected(next.error());
+      if (!out.beat_contexts.empty()) {
+        const auto& last = out.beat_contexts.back();
+        if (std::pair{last.previous, last.beat_before} >= std::pair{static_cast<LaneMask>(previous), static_cast<LaneMask>(beat_before)}) {
+          return bad(b_path, "entries must be sorted by (previous, beat_before) without repeats");
+        }
+      }
       out.beat_contexts.push_back(
           {static_cast<LaneMask>(previous), static_cast<LaneMask>(beat_before), std::move(*next)});
     }
-    std::sort(out.beat_contexts.begin(), out.beat_contexts.end(),
-              [](const BeatContextCounts& x, const BeatContextCounts& y) {
-                return x.previous != y.previous ? x.previous < y.previous : x.beat_before < y.beat_before;
-              });
     m.transitions.push_back(std::move(out));
   }
   return m;

@@ -173,7 +173,10 @@ Result<void> write_midi_file(const std::filesystem::path& path, const Pattern& p
                              const MidiWriteOptions& options) {
   const auto bytes = write_midi(pattern, options);
   const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::string temp = (folder / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+  // Built by appending: GCC 12 misreports `"." + std::string&&` under -O3 (-Wrestrict).
+  std::string temp_name(".");
+  temp_name.append(path.filename().string()).append(".tmp-XXXXXX");
+  std::string temp = (folder / temp_name).string();
   const int fd = ::mkstemp(temp.data());
   if (fd < 0) {
     return fail(Errc::io, "cannot create a temporary file next to '" + path.string() +

@@ -1,5 +1,7 @@
 #include "service/derive.hpp"
 
+#include "groove/groove_json.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -238,26 +240,46 @@ Result<DeriveResult> derive_genre_profiles(const DeriveOptions& options) {
 }
 
 std::string profile_file_text(const StyleProfile& profile) {
-  return profile_to_json(profile).dump(1) + "\n";
+  StyleProfile header = profile;
+  header.groove = GrooveSet{};
+  return profile_to_json(header).dump(1) + "\n";
 }
+
+std::string groove_file_text(const GrooveSet& groove) {
+  return groove_set_to_json(groove).dump(1) + "\n";
+}
+
+namespace {
+
+Result<void> write_file(const fs::path& path, const std::string& text) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) return fail(Errc::io, "cannot create " + path.parent_path().string() + ": " + ec.message());
+  fs::path temp = path;
+  temp += ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    if (!out) return fail(Errc::io, "cannot write " + temp.string());
+  }
+  fs::rename(temp, path, ec);
+  if (ec) return fail(Errc::io, "cannot write " + path.string() + ": " + ec.message());
+  return {};
+}
+
+}  // namespace
 
 Result<DeriveResult> derive_profiles(const DeriveOptions& options) {
   auto result = derive_genre_profiles(options);
   if (!result) return result;
-  std::error_code ec;
-  fs::create_directories(options.out_dir, ec);
-  if (ec) return fail(Errc::io, "cannot create " + options.out_dir.string() + ": " + ec.message());
   for (const DerivedGenre& g : result->genres) {
-    const fs::path path = options.out_dir / (g.profile.id + ".json");
-    const fs::path temp = options.out_dir / ("." + g.profile.id + ".json.tmp");
-    {
-      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-      const std::string text = profile_file_text(g.profile);
-      out.write(text.data(), static_cast<std::streamsize>(text.size()));
-      if (!out) return fail(Errc::io, "cannot write " + temp.string());
+    const std::string file = g.profile.id + ".json";
+    if (auto r = write_file(options.out_dir / "genres" / file, profile_file_text(g.profile)); !r) {
+      return std::unexpected(r.error());
     }
-    fs::rename(temp, path, ec);
-    if (ec) return fail(Errc::io, "cannot write " + path.string() + ": " + ec.message());
+    if (auto r = write_file(options.out_dir / "grooves" / file, groove_file_text(g.profile.groove)); !r) {
+      return std::unexpected(r.error());
+    }
   }
   return result;
 }

@@ -17,7 +17,7 @@ namespace mdg {
 struct DeriveOptions {
   std::filesystem::path groove_dir;   // holds info.csv and the drummer*/ folders
   std::filesystem::path definitions;  // data/genre_definitions.json
-  std::filesystem::path out_dir;      // where <id>.json files are written (created if needed)
+  std::filesystem::path out_dir;      // the data folder: genres/<id>.json, grooves/<id>.json
   AnalyzerOptions analyzer;
 };
 
@@ -48,10 +48,14 @@ struct DeriveResult {
 // Reads the definitions and the dataset and builds every genre profile (nothing written).
 [[nodiscard]] Result<DeriveResult> derive_genre_profiles(const DeriveOptions& options);
 
-// The exact bytes written for a profile: profile_to_json dumped with indent 1, newline.
+// The exact bytes written: the profile without its groove, and the groove, each dumped
+// with indent 1 and a final newline.
 [[nodiscard]] std::string profile_file_text(const StyleProfile& profile);
+[[nodiscard]] std::string groove_file_text(const GrooveSet& groove);
 
-// derive_genre_profiles, then writes <out_dir>/<id>.json for every genre.
+// derive_genre_profiles, then writes for every genre <out_dir>/genres/<id>.json (the
+// profile without its groove, small, read when the library opens) and
+// <out_dir>/grooves/<id>.json (the measured GrooveSet, read when the style is used).
 [[nodiscard]] Result<DeriveResult> derive_profiles(const DeriveOptions& options);
 
 // "rock: 187 beat files (2350 bars), 221 fill files, feel sixteenth, confidence 0.93"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.hpp"
+#include "groove/groove_json.hpp"
 #include "style/profile_json.hpp"
 
 #ifndef MDG_SOURCE_DATA_DIR
@@ -333,6 +335,29 @@ Result<StyleLibrary> StyleLibrary::open(const std::filesystem::path& data_dir) {
   return library;
 }
 
+// A genre's measured groove lives in grooves/<id>.json beside genres/, so that opening the
+// library reads only the small descriptive files; a profile may also carry it inline.
+Result<StyleProfile> StyleLibrary::load_genre_or_artist(const LibraryEntry& entry) const {
+  auto profile = load_profile_file(entry.file);
+  if (!profile || profile->kind != ProfileKind::genre) return profile;
+  const GrooveSet empty{};
+  if (!(profile->groove == empty)) return profile;
+  const auto groove_path = data_dir_ / "grooves" / (profile->id + ".json");
+  std::error_code ec;
+  if (!std::filesystem::exists(groove_path, ec)) return profile;
+  std::ifstream in(groove_path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in && !in.eof()) return fail(Errc::io, "cannot read " + groove_path.string());
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_discarded()) return fail(Errc::parse, groove_path.string() + ": not valid JSON");
+  auto groove = groove_set_from_json(json);
+  if (!groove) {
+    return fail(groove.error().code, groove_path.string() + ": " + groove.error().message);
+  }
+  profile->groove = std::move(*groove);
+  return profile;
+}
+
 Result<StyleProfile> StyleLibrary::resolve(std::string_view name) const {
   const std::string query = fold_name(name);
   if (query.empty()) {
@@ -359,7 +384,7 @@ Result<StyleProfile> StyleLibrary::resolve(std::string_view name) const {
     return fail(Errc::not_found, std::move(message));
   }
 
-  auto profile = load_profile_file(entry->file);
+  auto profile = load_genre_or_artist(*entry);
   if (!profile) return profile;
   if (profile->kind == ProfileKind::genre) return profile;
 
@@ -372,7 +397,7 @@ Result<StyleProfile> StyleLibrary::resolve(std::string_view name) const {
                                      profile->base + "', which is not in " +
                                      (data_dir_ / "genres").string());
   }
-  auto base_profile = load_profile_file(base->file);
+  auto base_profile = load_genre_or_artist(*base);
   if (!base_profile) return std::unexpected(base_profile.error());
   return merge_onto_base(std::move(*profile), *base_profile);
 }

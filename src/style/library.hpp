@@ -35,6 +35,8 @@ class StyleLibrary {
   [[nodiscard]] const std::filesystem::path& data_dir() const noexcept { return data_dir_; }
 
  private:
+  [[nodiscard]] Result<StyleProfile> load_genre_or_artist(const LibraryEntry& entry) const;
+
   std::filesystem::path data_dir_;
   std::vector<LibraryEntry> entries_;
   // folded name/alias/id -> index into entries_, sorted by key

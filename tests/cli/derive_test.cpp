@@ -94,11 +94,13 @@ class DeriveFromGmd : public ::testing::Test {
 TEST_F(DeriveFromGmd, CommittedProfilesMatchByteForByte) {
   ASSERT_FALSE(result_->genres.empty());
   for (const auto& g : result_->genres) {
-    const fs::path written = out_ / (g.profile.id + ".json");
-    const fs::path committed = kSourceData / "genres" / (g.profile.id + ".json");
-    ASSERT_TRUE(fs::exists(committed)) << committed << " is not committed; run derive_profiles";
-    EXPECT_TRUE(slurp(written) == slurp(committed))
-        << committed << " differs from a fresh derivation; rerun derive_profiles";
+    for (const char* folder : {"genres", "grooves"}) {
+      const fs::path written = out_ / folder / (g.profile.id + ".json");
+      const fs::path committed = kSourceData / folder / (g.profile.id + ".json");
+      ASSERT_TRUE(fs::exists(committed)) << committed << " is not committed; run derive_profiles";
+      EXPECT_TRUE(slurp(written) == slurp(committed))
+          << committed << " differs from a fresh derivation; rerun derive_profiles";
+    }
   }
 }
 

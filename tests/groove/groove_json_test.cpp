@@ -134,6 +134,31 @@ TEST(GrooveJson, DecodingNamesTheBadField) {
   }
   {
     auto j = good;
+    j["transitions"][2]["b"] = "1=2:3";
+    EXPECT_NE(decode_error(j).find("transitions[2].b must be \"previous,beat_before=mask:count"), std::string::npos)
+        << decode_error(j);
+  }
+  {
+    auto j = good;
+    j["transitions"][2]["b"] = "3,1=2:3; 1,1=2:3";
+    EXPECT_NE(decode_error(j).find("sorted by (previous, beat_before)"), std::string::npos) << decode_error(j);
+  }
+  {
+    auto j = good;
+    j["transitions"][2]["b"] = "1,600=2:3";
+    EXPECT_NE(decode_error(j).find("masks 0-511"), std::string::npos) << decode_error(j);
+  }
+  {
+    auto j = good;
+    j["transitions"][2]["b"] = "1,1=2:3; 1,2=5:1 6:2";
+    auto decoded = groove_model_from_json(j);
+    ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+    ASSERT_EQ(decoded->transitions[2].beat_contexts.size(), 2u);
+    EXPECT_EQ(decoded->transitions[2].beat_contexts[1].beat_before, 2);
+    EXPECT_EQ(decoded->transitions[2].beat_contexts[1].next.size(), 2u);
+  }
+  {
+    auto j = good;
     j["swing_ratio"] = "fast";
     EXPECT_EQ(decode_error(j), "swing_ratio must be a number");
   }
