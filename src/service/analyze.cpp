@@ -216,23 +216,30 @@ std::string render_report_text(const GrooveReport& r) {
                      s.velocity_sd, s.offset_mean_ms, s.offset_sd_ms));
   }
 
-  const int steps = m.steps();
-  std::string header = fmt::format("{:<9} ", "step");
-  for (int st = 0; st < steps; ++st) header += fmt::format("{:<2}", step_label(m.grid, st));
-  line("");
-  line(fmt::format("Onset probability on the {} grid (digit = tenths, . = under 5%):",
-                   subdivision_name(m.grid.subdivision)));
-  line(header);
-  for (Lane lane : kAllLanes) {
-    if (!lane_used(m, lane)) continue;
-    std::string row = fmt::format("{:<9} ", lane_id(lane));
-    for (const auto& s : m.lanes[lane_index(lane)].steps) {
-      row += prob_char(s.onset_prob);
-      row += ' ';
+  // Onset probabilities on both grids: the feel's grid first, then the other one, so
+  // triplet positions show even for a straight groove (and sixteenths for a swung one).
+  auto onset_grid = [&](const GrooveModel& g) {
+    if (g.empty()) return;
+    std::string header = fmt::format("{:<9} ", "step");
+    for (int st = 0; st < g.steps(); ++st) header += fmt::format("{:<2}", step_label(g.grid, st));
+    line("");
+    line(fmt::format("Onset probability on the {} grid (digit = tenths, . = under 5%):",
+                     subdivision_name(g.grid.subdivision)));
+    line(header);
+    for (Lane lane : kAllLanes) {
+      if (!lane_used(g, lane)) continue;
+      std::string row = fmt::format("{:<9} ", lane_id(lane));
+      for (const auto& s : g.lanes[lane_index(lane)].steps) {
+        row += prob_char(s.onset_prob);
+        row += ' ';
+      }
+      line(row);
     }
-    line(row);
-  }
+  };
+  onset_grid(m);
+  onset_grid(&m == &r.sixteenth ? r.triplet : r.sixteenth);
 
+  const int steps = m.steps();
   std::string wide_header = fmt::format("{:<16}", "step");
   for (int st = 0; st < steps; ++st) wide_header += fmt::format("{:>4}", step_label(m.grid, st));
   line("");

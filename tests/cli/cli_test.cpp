@@ -242,6 +242,8 @@ TEST(Cli, AnalyzeReportsTheGrooveOfAFile) {
   ASSERT_EQ(text.code, 0) << text.out;
   EXPECT_NE(text.out.find("Swing:"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("Ghost rate:"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Onset probability on the sixteenth grid"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Onset probability on the triplet grid"), std::string::npos) << text.out;
   auto json = cli({"analyze", files[0].string(), "--json"});
   ASSERT_EQ(json.code, 0) << json.out;
   const auto parsed = nlohmann::json::parse(json.out, nullptr, false);
