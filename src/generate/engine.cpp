@@ -258,27 +258,32 @@ struct Engine {
     return bar;
   }
 
-  // How typical a bar is of the style: its log-likelihood under the per-step onset
-  // probabilities. The n-gram keeps neighbouring steps coherent; this keeps the whole bar
-  // from drifting into rare hybrids of the many grooves a genre model is learned from.
+  // How typical a bar is of the style. The n-gram keeps neighbouring steps coherent; this
+  // keeps the whole bar from drifting into rare hybrids of the many grooves a genre model
+  // is learned from. Missing an anchor (a lane and step the style plays in most bars, like
+  // a rock backbeat) costs its log-odds; the bar's log-likelihood under the per-step onset
+  // probabilities breaks ties.
   [[nodiscard]] double typicality(const std::vector<LaneMask>& bar) const {
-    double score = 0.0;
+    double anchors = 0.0;
+    double likelihood = 0.0;
     for (std::size_t i = 0; i < slots(); ++i) {
       const auto step = static_cast<std::size_t>(plan.slots[i].source_step);
       for (Lane lane : kAllLanes) {
         const auto& steps = beat.lanes[lane_index(lane)].steps;
         const double p = std::clamp(step < steps.size() ? steps[step].onset_prob : 0.0, 0.02, 0.98);
-        score += std::log((bar[i] & bit(lane)) != 0 ? p : 1.0 - p);
+        const bool hit = (bar[i] & bit(lane)) != 0;
+        likelihood += std::log(hit ? p : 1.0 - p);
+        if (p >= 0.5 && !hit) anchors += std::log((1.0 - p) / p);
       }
     }
-    return score;
+    return anchors + 0.1 * likelihood;
   }
 
   // The bar the variation is built on: each candidate is sampled after a warm-up bar so
   // that even its first beat is drawn in full context; the most typical of the candidates
   // wins. Fewer candidates at higher complexity let rarer, busier bars through.
   std::vector<LaneMask> core_bar(Rng& rng) const {
-    const int candidates = std::max(1, static_cast<int>(std::lround(2.0 + 10.0 * (1.0 - options.complexity))));
+    const int candidates = std::max(1, static_cast<int>(std::lround(2.0 + 14.0 * (1.0 - options.complexity))));
     std::vector<LaneMask> best;
     double best_score = 0.0;
     for (int attempt = 0; attempt < candidates || best.empty(); ++attempt) {

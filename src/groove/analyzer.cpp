@@ -255,20 +255,54 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
     if (s.velocity > c.velocity) c = {s.velocity, s.offset_ms};
   }
 
-  // Per-step statistics and the step masks.
+  // The step masks, hits and tom hits per bar.
   std::vector<std::uint32_t> masks(bars * steps, 0);
   std::vector<int> bar_hits(bars, 0), bar_toms(bars, 0);
   for (std::size_t b = 0; b < bars; ++b) {
     for (std::size_t st = 0; st < steps; ++st) {
       for (std::size_t l = 0; l < kLaneCount; ++l) {
-        const Cell& c = cell_at(b, st, l);
-        if (c.velocity < 0) continue;
+        if (cell_at(b, st, l).velocity < 0) continue;
         masks[b * steps + st] |= 1u << l;
         ++bar_hits[b];
         if (kAllLanes[l] == Lane::low_tom || kAllLanes[l] == Lane::mid_tom ||
             kAllLanes[l] == Lane::high_tom) {
           ++bar_toms[b];
         }
+      }
+    }
+  }
+
+  // Fills: compare each bar with the mean of the performance's other bars.
+  long total_hits = 0, total_toms = 0;
+  for (std::size_t b = 0; b < bars; ++b) {
+    total_hits += bar_hits[b];
+    total_toms += bar_toms[b];
+  }
+  std::vector<bool> keep(bars, true);
+  for (std::size_t b = 0; b < bars; ++b) {
+    const double others = static_cast<double>(bars - 1);
+    const double mean_toms = bars > 1 ? static_cast<double>(total_toms - bar_toms[b]) / others : 0.0;
+    const double mean_hits = bars > 1 ? static_cast<double>(total_hits - bar_hits[b]) / others : 0.0;
+    const bool tom_fill = bar_toms[b] >= options_.fill_min_tom_hits &&
+                          bar_toms[b] >= options_.fill_tom_factor * mean_toms;
+    const bool dense_fill = bars > 1 && bar_hits[b] >= options_.fill_density_factor * mean_hits &&
+                            bar_hits[b] >= mean_hits + options_.fill_min_extra_hits;
+    if (tom_fill || dense_fill) ++fill_bars_;
+    // A beat model learns from groove bars only: not from fills, nor from bars where the
+    // drummer (nearly) rests.
+    if (options_.groove_bars_only && (tom_fill || dense_fill || bar_hits[b] < 2)) keep[b] = false;
+  }
+  all_bars_ += static_cast<std::uint32_t>(bars);
+
+  // Per-step statistics of the kept bars.
+  std::size_t kept = 0;
+  for (std::size_t b = 0; b < bars; ++b) {
+    if (!keep[b]) continue;
+    ++kept;
+    for (std::size_t st = 0; st < steps; ++st) {
+      for (std::size_t l = 0; l < kLaneCount; ++l) {
+        const Cell& c = cell_at(b, st, l);
+        if (c.velocity < 0) continue;
         auto& lane = lanes_[l];
         auto& sum = lane.steps[st];
         const auto v = static_cast<double>(c.velocity);
@@ -290,13 +324,15 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
   }
 
   // Transitions: unigram per step, given the previous step's mask, and given the previous
-  // step and the same position one beat earlier.
+  // step and the same position one beat earlier; contexts only within kept bars.
   const auto beat_steps = static_cast<std::size_t>(grid_.steps_per_quarter());
+  const auto kept_at = [&](std::size_t k) { return keep[k / steps]; };
   for (std::size_t k = 0; k < masks.size(); ++k) {
+    if (!kept_at(k)) continue;
     auto& counts = transitions_[k % steps];
     counts.unigram[masks[k]] += 1;
-    if (k > 0) counts.context[(masks[k - 1] << 16) | masks[k]] += 1;
-    if (k >= beat_steps) {
+    if (k > 0 && kept_at(k - 1)) counts.context[(masks[k - 1] << 16) | masks[k]] += 1;
+    if (k >= beat_steps && kept_at(k - 1) && kept_at(k - beat_steps)) {
       const std::uint64_t key = (static_cast<std::uint64_t>(masks[k - 1]) << 32) |
                                 (static_cast<std::uint64_t>(masks[k - beat_steps]) << 16) | masks[k];
       counts.beat_context[key] += 1;
@@ -308,11 +344,12 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
   // difference of the metric weights.
   const auto kick = lane_index(Lane::kick), snare = lane_index(Lane::snare);
   for (std::size_t b = 0; b < bars; ++b) {
+    if (!keep[b]) continue;
     std::vector<std::size_t> onsets;
     for (std::size_t st = 0; st < steps; ++st) {
       const Cell& k = cell_at(b, st, kick);
-      const Cell& s = cell_at(b, st, snare);
-      if (k.velocity > options_.ghost_velocity || s.velocity > options_.ghost_velocity) {
+      const Cell& sn = cell_at(b, st, snare);
+      if (k.velocity > options_.ghost_velocity || sn.velocity > options_.ghost_velocity) {
         onsets.push_back(st);
       }
     }
@@ -327,30 +364,13 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
     }
   }
 
-  // Fills: compare each bar with the mean of the performance's other bars.
-  long total_hits = 0, total_toms = 0;
-  for (std::size_t b = 0; b < bars; ++b) {
-    total_hits += bar_hits[b];
-    total_toms += bar_toms[b];
-  }
-  for (std::size_t b = 0; b < bars; ++b) {
-    const double others = static_cast<double>(bars - 1);
-    const double mean_toms = bars > 1 ? static_cast<double>(total_toms - bar_toms[b]) / others : 0.0;
-    const double mean_hits = bars > 1 ? static_cast<double>(total_hits - bar_hits[b]) / others : 0.0;
-    const bool tom_fill = bar_toms[b] >= options_.fill_min_tom_hits &&
-                          bar_toms[b] >= options_.fill_tom_factor * mean_toms;
-    const bool dense_fill = bars > 1 && bar_hits[b] >= options_.fill_density_factor * mean_hits &&
-                            bar_hits[b] >= mean_hits + options_.fill_min_extra_hits;
-    if (tom_fill || dense_fill) ++fill_bars_;
-  }
-
   // Swing evidence from the raw onsets.
   std::sort(ticks.begin(), ticks.end());
   const std::int64_t cluster = options_.swing_cluster_ticks;
   collect_offbeat_phases(ticks, kPpq, cluster, beat_phases_);
   collect_offbeat_phases(ticks, kPpq / 2, std::max<std::int64_t>(1, cluster / 2), eighth_phases_);
 
-  bars_ += static_cast<std::uint32_t>(bars);
+  bars_ += static_cast<std::uint32_t>(kept);
   return true;
 }
 
@@ -441,7 +461,7 @@ GrooveModel GrooveAccumulator::finish() const {
   if (bars_ > 0) {
     model.density = static_cast<double>(total_hits) / bars_;
     model.syncopation = syncopation_ / bars_;
-    model.fill_rate = static_cast<double>(fill_bars_) / bars_;
+    model.fill_rate = static_cast<double>(fill_bars_) / all_bars_;
   }
   model.swing_ratio = swing_from_phases(beat_phases_, options_.swing_min_evidence);
   model.swing_ratio_16th = swing_from_phases(eighth_phases_, options_.swing_min_evidence);

@@ -35,6 +35,10 @@ struct AnalyzerOptions {
   // Transition contexts seen fewer times than this are left out of the model: a context
   // seen once predicts nothing (the sampler backs off from it anyway).
   int min_context_count = 2;          // 1-1000
+  // Learn step statistics and transitions from groove bars only, leaving out the bars
+  // detected as fills and bars with fewer than two hits (for beat models; fill_rate
+  // still counts every bar).
+  bool groove_bars_only = false;
 };
 
 // Checks every option; the error names the option, its value and the allowed range.
@@ -90,6 +94,7 @@ class GrooveAccumulator {
   std::uint32_t skipped_ = 0;
   std::uint32_t bars_ = 0;
   std::uint32_t fill_bars_ = 0;
+  std::uint32_t all_bars_ = 0;  // every bar added, kept or not
   std::uint64_t onsets_ = 0;
   double abs_error_ms_ = 0;
   double syncopation_ = 0;

@@ -175,11 +175,15 @@ Result<DeriveResult> derive_genre_profiles(const DeriveOptions& options) {
 
   const Meter common{4, 4};
   for (const Definition& def : *definitions) {
-    auto make = [&](Subdivision s) {
-      return GrooveAccumulator::create(Grid{common, s}, options.analyzer);
+    // Beat models learn from groove bars (fills inside beat takes are left to the fill
+    // models); fill models from every bar of the fill takes.
+    auto make = [&](Subdivision s, bool groove_only) {
+      AnalyzerOptions analyzer = options.analyzer;
+      analyzer.groove_bars_only = groove_only;
+      return GrooveAccumulator::create(Grid{common, s}, analyzer);
     };
-    auto beat16 = make(Subdivision::sixteenth), beat3 = make(Subdivision::triplet);
-    auto fill16 = make(Subdivision::sixteenth), fill3 = make(Subdivision::triplet);
+    auto beat16 = make(Subdivision::sixteenth, true), beat3 = make(Subdivision::triplet, true);
+    auto fill16 = make(Subdivision::sixteenth, false), fill3 = make(Subdivision::triplet, false);
     for (const auto* acc : {&beat16, &beat3, &fill16, &fill3}) {
       if (!*acc) return std::unexpected(acc->error());
     }
