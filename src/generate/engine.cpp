@@ -78,10 +78,14 @@ BarPlan plan_bar(const Meter& meter, const GrooveSet& groove) {
   BarPlan plan;
   plan.bar_ticks = meter.ticks_per_bar();
   plan.beats = static_cast<int>(beats.size());
-  // Compound meters count in triplets; straight meters take the style's own feel; odd
-  // groupings need the sixteenth grid.
-  if (all_dotted && !groove.triplet.empty()) {
+  // Compound meters of a swung style take its triplet model (each dotted beat's three
+  // eighths are the model's three triplets); a straight style keeps its sixteenth model,
+  // whose beat maps onto the dotted beat's six sixteenths. Straight meters take the style's
+  // own feel; odd groupings need the sixteenth grid.
+  if (all_dotted && groove.feel == Subdivision::triplet && !groove.triplet.empty()) {
     plan.subdivision = Subdivision::triplet;
+  } else if (all_dotted) {
+    plan.subdivision = groove.sixteenth.empty() ? Subdivision::triplet : Subdivision::sixteenth;
   } else if (all_quarters) {
     plan.subdivision = groove.beat(groove.feel).empty()
                            ? (groove.sixteenth.empty() ? Subdivision::triplet : Subdivision::sixteenth)
@@ -300,18 +304,22 @@ struct Engine {
     return best;
   }
 
-  // Returns the first slot of the fill region for a bar.
+  // Returns the first slot of the fill region for a bar: the fill lasts about a beat at
+  // low complexity, one or two beats in the middle, two beats or the whole bar when busy,
+  // and always starts on a beat.
   std::size_t fill_start(Rng& rng) const {
     const double c = options.complexity;
-    int beats = 1;
-    if (c >= 0.7) beats = rng.chance(0.3) ? plan.beats : 2;
-    else if (c >= 0.35) beats = rng.chance(0.5) ? 2 : 1;
-    beats = std::clamp(beats, 1, plan.beats);
-    const int first_beat = plan.beats - beats;
+    std::int64_t length = kPpq;
+    if (c >= 0.7) length = rng.chance(0.3) ? plan.bar_ticks : 2 * kPpq;
+    else if (c >= 0.35) length = rng.chance(0.5) ? 2 * kPpq : kPpq;
+    const std::int64_t earliest = std::max<std::int64_t>(0, plan.bar_ticks - length);
+    std::size_t last_beat = 0;
     for (std::size_t i = 0; i < slots(); ++i) {
-      if (plan.slots[i].beat == first_beat) return i;
+      if (!plan.slots[i].strong) continue;
+      if (plan.slots[i].tick >= earliest) return i;
+      last_beat = i;
     }
-    return slots();
+    return last_beat;
   }
 
   // Overwrites masks[from, to) with a fill; the fill model when the style has one, else

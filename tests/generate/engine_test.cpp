@@ -271,8 +271,9 @@ TEST(Generate, SevenEightIsAValidBar) {
   }
 }
 
-TEST(Generate, CompoundMetersUseTheTripletModel) {
-  const auto profile = profile_from({varied_grooves(32, 7)});
+TEST(Generate, CompoundMetersOfASwungStyleUseTheTripletModel) {
+  auto profile = profile_from({varied_grooves(32, 7)});
+  profile.groove.feel = Subdivision::triplet;
   GenerateOptions o;
   o.meter = Meter{12, 8};
   o.humanize = 0;
@@ -283,6 +284,45 @@ TEST(Generate, CompoundMetersUseTheTripletModel) {
   const auto& v = g->variations[0];
   EXPECT_EQ(v.grid.slots_per_bar(), 12);
   for (const auto& h : v.pattern.hits) EXPECT_EQ(h.tick % 240, 0) << "eighth-note positions";
+}
+
+TEST(Generate, CompoundMetersOfAStraightStyleKeepEighthNoteTime) {
+  // Eighth-note hats, kick on 1, snare on 3 (a straight 4/4 groove) become, in 6/8, hats on
+  // every eighth with the kick on beat 1 and the snare on beat 2 (the dotted beats).
+  auto profile = profile_from({rock_loop(8)});
+  profile.traits.fill_rate = 0.0;
+  GenerateOptions o;
+  o.meter = Meter{6, 8};
+  o.humanize = 0;
+  o.bars = 2;
+  o.seed = 1;
+  auto g = generate(profile, o);
+  ASSERT_TRUE(g);
+  EXPECT_EQ(g->subdivision, Subdivision::sixteenth);
+  const auto& grid = g->variations[0].grid;
+  ASSERT_EQ(grid.slots_per_bar(), 12);
+  for (int s = 0; s < 12; ++s) {
+    EXPECT_EQ(grid.at(0, s, Lane::closed_hat) > 0, s % 2 == 0) << s;
+  }
+  EXPECT_GT(grid.at(0, 0, Lane::kick), 0);
+  EXPECT_GT(grid.at(0, 6, Lane::snare), 0);
+}
+
+TEST(Generate, FillsStartOnABeat) {
+  auto profile = profile_from({varied_grooves(32, 12)});
+  profile.traits.fill_rate = 1.0;
+  for (const char* meter : {"4/4", "6/8", "7/8", "5/4"}) {
+    for (double c : {0.0, 0.5, 1.0}) {
+      GenerateOptions o;
+      o.meter = *Meter::parse(meter);
+      o.bars = 2;
+      o.complexity = c;
+      o.seed = 3;
+      auto g = generate(profile, o);
+      ASSERT_TRUE(g) << meter;
+      for (const auto& v : g->variations) EXPECT_TRUE(v.grid.fill_bars[1]) << meter;
+    }
+  }
 }
 
 TEST(Generate, HumanizeMovesNotesOffTheGridWithinBounds) {
