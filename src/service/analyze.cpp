@@ -248,19 +248,24 @@ std::string render_report_text(const GrooveReport& r) {
   for (Lane lane : {Lane::kick, Lane::snare, Lane::closed_hat, Lane::ride}) {
     if (!lane_used(m, lane)) continue;
     std::string vel = fmt::format("{:<16}", fmt::format("{} velocity", lane_id(lane)));
+    std::string vsd = fmt::format("{:<16}", fmt::format("{} vel sd", lane_id(lane)));
     std::string tim = fmt::format("{:<16}", fmt::format("{} timing ms", lane_id(lane)));
+    std::string tsd = fmt::format("{:<16}", fmt::format("{} timing sd", lane_id(lane)));
     for (const auto& s : m.lanes[lane_index(lane)].steps) {
       if (s.onset_prob < 0.05) {
-        vel += fmt::format("{:>4}", ".");
-        tim += fmt::format("{:>4}", ".");
+        for (auto* row : {&vel, &vsd, &tim, &tsd}) *row += fmt::format("{:>4}", ".");
         continue;
       }
       const double v = s.velocity_mean > 0 ? s.velocity_mean : s.ghost_velocity_mean;
       vel += fmt::format("{:>4.0f}", v);
+      vsd += fmt::format("{:>4.0f}", s.velocity_sd);
       tim += fmt::format("{:>+4.0f}", s.offset_mean_ms);
+      tsd += fmt::format("{:>4.0f}", s.offset_sd_ms);
     }
     line(vel);
+    line(vsd);
     line(tim);
+    line(tsd);
   }
   return out;
 }
