@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "core/rng.hpp"
+#include "generate/bar_plan.hpp"
+#include "generate/humanize.hpp"
 #include "style/params.hpp"
 
 namespace mdg {
@@ -15,136 +17,6 @@ constexpr LaneMask bit(Lane lane) { return static_cast<LaneMask>(1U << lane_inde
 constexpr LaneMask kSnareOrToms =
     bit(Lane::snare) | bit(Lane::low_tom) | bit(Lane::mid_tom) | bit(Lane::high_tom);
 constexpr LaneMask kTimekeepers = bit(Lane::closed_hat) | bit(Lane::open_hat) | bit(Lane::ride);
-
-// One position of a generated bar and the source-model step it is sampled from.
-struct Slot {
-  std::int64_t tick = 0;   // within the bar
-  int source_step = 0;     // step of the source groove model
-  int beat = 0;            // index of the beat (sub-beat) it belongs to
-  bool strong = false;     // first slot of a beat
-  std::int64_t beat_start = 0;
-  std::int64_t beat_ticks = 0;
-  // The slot at the same position one beat earlier: in this bar (back_in_bar >= 0) or, for
-  // the first beat, in the previous bar (back_in_previous_bar >= 0); -1 when there is none.
-  int back_in_bar = -1;
-  int back_in_previous_bar = -1;
-};
-
-struct BarPlan {
-  Subdivision subdivision = Subdivision::sixteenth;
-  std::vector<Slot> slots;
-  std::int64_t bar_ticks = 0;
-  int beats = 0;
-};
-
-// Splits the meter's beat groups into beats of a quarter (480), a dotted quarter (720),
-// or a remainder, and maps each onto a beat of the 4/4 source model by metric role:
-// the first is the downbeat, the last leads back into the bar line (source beat 4, a
-// backbeat), the middle ones alternate source beats 2 and 3.
-std::vector<std::int64_t> split_beats(const Meter& meter) {
-  const std::int64_t unit = meter.ticks_per_bar() / meter.numerator;
-  std::vector<std::int64_t> beats;
-  for (int group : meter.beat_groups()) {
-    std::int64_t left = unit * group;
-    while (left > 0) {
-      if (left == 3 * kPpq / 2) {
-        beats.push_back(left);
-        left = 0;
-      } else if (left >= kPpq) {
-        beats.push_back(kPpq);
-        left -= kPpq;
-      } else {
-        beats.push_back(left);
-        left = 0;
-      }
-    }
-  }
-  return beats;
-}
-
-int source_beat(int index, int count, int source_beats) {
-  if (index == 0) return 0;
-  if (index == count - 1) return source_beats - 1;
-  const int middle = (index - 1) % 2 == 0 ? 1 : 2;
-  return std::min(middle, source_beats - 1);
-}
-
-BarPlan plan_bar(const Meter& meter, const GrooveSet& groove) {
-  const auto beats = split_beats(meter);
-  const bool all_dotted = std::all_of(beats.begin(), beats.end(),
-                                      [](std::int64_t b) { return b == 3 * kPpq / 2; });
-  const bool all_quarters =
-      std::all_of(beats.begin(), beats.end(), [](std::int64_t b) { return b == kPpq; });
-  BarPlan plan;
-  plan.bar_ticks = meter.ticks_per_bar();
-  plan.beats = static_cast<int>(beats.size());
-  // Compound meters of a swung style take its triplet model (each dotted beat's three
-  // eighths are the model's three triplets); a straight style keeps its sixteenth model,
-  // whose beat maps onto the dotted beat's six sixteenths. Straight meters take the style's
-  // own feel; odd groupings need the sixteenth grid.
-  if (all_dotted && groove.feel == Subdivision::triplet && !groove.triplet.empty()) {
-    plan.subdivision = Subdivision::triplet;
-  } else if (all_dotted) {
-    plan.subdivision = groove.sixteenth.empty() ? Subdivision::triplet : Subdivision::sixteenth;
-  } else if (all_quarters) {
-    plan.subdivision = groove.beat(groove.feel).empty()
-                           ? (groove.sixteenth.empty() ? Subdivision::triplet : Subdivision::sixteenth)
-                           : groove.feel;
-  } else {
-    plan.subdivision = Subdivision::sixteenth;
-  }
-  if (groove.beat(plan.subdivision).empty()) {
-    plan.subdivision = plan.subdivision == Subdivision::sixteenth ? Subdivision::triplet
-                                                                  : Subdivision::sixteenth;
-  }
-  const GrooveModel& model = groove.beat(plan.subdivision);
-  const int spq = model.grid.steps_per_quarter();
-  const int source_beats = std::max(1, model.steps() / spq);
-
-  std::int64_t start = 0;
-  for (int b = 0; b < plan.beats; ++b) {
-    const std::int64_t len = beats[static_cast<std::size_t>(b)];
-    const int src = source_beat(b, plan.beats, source_beats) * spq;
-    std::vector<std::pair<std::int64_t, int>> positions;  // tick within beat, source offset
-    if (plan.subdivision == Subdivision::triplet) {
-      if (len == 3 * kPpq / 2) {
-        for (int k = 0; k < 3; ++k) positions.emplace_back(k * kPpq / 2, k);  // eighths
-      } else {
-        for (int k = 0; k < 3; ++k) positions.emplace_back(k * kPpq / 3, k);
-      }
-    } else {
-      const int count = static_cast<int>(len / (kPpq / 4));
-      for (int k = 0; k < count; ++k) {
-        // A dotted beat's fifth and sixth sixteenths repeat the beat's second half.
-        positions.emplace_back(k * kPpq / 4, k < 4 ? k : k - 2);
-      }
-    }
-    for (const auto& [tick, offset] : positions) {
-      Slot slot;
-      slot.tick = start + tick;
-      slot.source_step = src + offset;
-      slot.beat = b;
-      slot.strong = tick == 0;
-      slot.beat_start = start;
-      slot.beat_ticks = len;
-      plan.slots.push_back(slot);
-    }
-    start += len;
-  }
-  const auto find = [&](int beat, std::int64_t offset) {
-    for (std::size_t j = 0; j < plan.slots.size(); ++j) {
-      const Slot& c = plan.slots[j];
-      if (c.beat == beat && c.tick - c.beat_start == offset) return static_cast<int>(j);
-    }
-    return -1;
-  };
-  for (Slot& slot : plan.slots) {
-    const std::int64_t offset = slot.tick - slot.beat_start;
-    if (slot.beat > 0) slot.back_in_bar = find(slot.beat - 1, offset);
-    else slot.back_in_previous_bar = find(plan.beats - 1, offset);
-  }
-  return plan;
-}
 
 struct Lean {
   double strong = 1.0;
@@ -394,36 +266,6 @@ struct Engine {
   }
 };
 
-double velocity_for(const StepStats& st, const LaneStats& lane, bool ghost, double humanize,
-                    double dynamics, Rng& rng) {
-  if (ghost) {
-    const double mean = st.ghost_velocity_mean > 0 ? st.ghost_velocity_mean : 30.0;
-    return mean + humanize * 4.0 * rng.normal();
-  }
-  double mean = st.velocity_mean;
-  double sd = st.velocity_sd;
-  if (mean <= 0.0) {
-    mean = lane.velocity_mean > 0 ? lane.velocity_mean : 90.0;
-    sd = lane.velocity_sd;
-  }
-  return mean + humanize * dynamics * sd * rng.normal();
-}
-
-double swing_shift(const Slot& s, double tick_in_beat, const StyleTraits& traits) {
-  if (s.beat_ticks != kPpq) return 0.0;
-  double shift = 0.0;
-  if (traits.swing > 0.0 && std::fabs(tick_in_beat - kPpq / 2.0) < 1.0) {
-    shift += kPpq * traits.swing / (1.0 + traits.swing) - kPpq / 2.0;
-  }
-  if (traits.swing_16th > 0.0) {
-    const double in_eighth = std::fmod(tick_in_beat, kPpq / 2.0);
-    if (std::fabs(in_eighth - kPpq / 4.0) < 1.0) {
-      shift += (kPpq / 2.0) * traits.swing_16th / (1.0 + traits.swing_16th) - kPpq / 4.0;
-    }
-  }
-  return shift;
-}
-
 std::array<DrumNote, kLaneCount> lane_notes(const GrooveModel& model, const StyleTraits& traits) {
   std::array<DrumNote, kLaneCount> notes{};
   for (Lane lane : kAllLanes) {
@@ -473,20 +315,19 @@ Variation render(const Engine& e, const std::vector<LaneMask>& masks, const std:
   p.tempo_bpm = tempo;
   p.length_ticks = e.plan.bar_ticks * bars;
 
-  // Spacing between slots bounds how far humanization may move a note.
   const double slot_ticks = e.plan.subdivision == Subdivision::triplet ? kPpq / 3.0 : kPpq / 4.0;
-  const double max_shift = slot_ticks * 0.45;
   const double snare_ghost_scale = std::clamp(traits.ghost_notes, 0.0, 4.0);
 
-  double beat_drift = 0.0;
+  // The style's feel, as humanize() applies it to a user's pattern: each written note's
+  // "original" is its grid position (plus imposed swing) at the step's mean velocity.
+  StyleFeel feel(beat, e.plan, e.profile.traits);
   int current_beat = -1;
   for (int bar = 0; bar < bars; ++bar) {
     for (std::size_t i = 0; i < slots; ++i) {
       const std::size_t cell = static_cast<std::size_t>(bar) * slots + i;
       const Slot& s = e.plan.slots[i];
       if (s.beat != current_beat || i == 0) {
-        // Timing deviations are correlated within a beat: a shared drift plus each note's own.
-        beat_drift = rng.normal();
+        feel.start_beat(rng);
         current_beat = s.beat;
       }
       const LaneMask mask = masks[cell];
@@ -494,27 +335,19 @@ Variation render(const Engine& e, const std::vector<LaneMask>& masks, const std:
       for (Lane lane : kAllLanes) {
         if ((mask & bit(lane)) == 0) continue;
         const auto li = lane_index(lane);
-        const auto step = static_cast<std::size_t>(s.source_step);
-        const LaneStats& ls = beat.lanes[li];
-        const StepStats st = step < ls.steps.size() ? ls.steps[step] : StepStats{};
-        bool ghost = rng.chance(std::min(0.95, st.ghost_prob));
+        bool ghost = rng.chance(std::min(0.95, feel.ghost_prob(lane, s.source_step)));
         if (lane == Lane::snare) {
           if (forced_ghosts[cell]) ghost = true;
           // A style with fewer ghost notes drops them rather than playing them loud.
           else if (ghost && snare_ghost_scale < 1.0 && rng.chance(1.0 - snare_ghost_scale)) continue;
         }
-        const double vel = velocity_for(st, ls, ghost, h, traits.dynamics, rng);
+        const double plain = feel.quantized_velocity(lane, s.source_step, ghost);
+        const double vel = plain + h * (feel.velocity(lane, s.source_step, ghost, std::nullopt, rng) - plain);
         const auto velocity = static_cast<std::uint8_t>(std::clamp(std::lround(vel), 1L, 127L));
 
-        const double imposed = swing_shift(s, static_cast<double>(s.tick - s.beat_start), traits);
-        const double mean_ms = imposed != 0.0 ? 0.0 : st.offset_mean_ms;
-        const double z = 0.6 * beat_drift + 0.8 * rng.normal();
-        const double offset_ms =
-            h * (mean_ms + traits.laid_back_ms + traits.timing_spread * st.offset_sd_ms * z);
-        const double shift = std::clamp(offset_ms / ms_tick, -max_shift, max_shift) + imposed;
-        const std::int64_t grid_tick = e.plan.bar_ticks * bar + s.tick;
-        std::int64_t tick = grid_tick + std::llround(shift);
-        tick = std::clamp<std::int64_t>(tick, 0, p.length_ticks - 1);
+        const double grid_tick = static_cast<double>(e.plan.bar_ticks * bar + s.tick) + feel.swing_ticks(s);
+        const double feel_ms = feel.timing_ms(lane, s, rng);
+        const std::int64_t tick = std::min(feel.place(bar, i, grid_tick, feel_ms, h, ms_tick), p.length_ticks - 1);
 
         DrumNote note = v.grid.lane_notes[li];
         if (lane == Lane::snare && ghost) note = 38;  // ghosts are played on the head
@@ -572,10 +405,7 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
   const double c = options.complexity;
   const double lean = std::clamp(profile.traits.density, 0.2, 5.0) * std::pow(2.0, (c - 0.5) * 1.6);
   // On the sixteenth grid, eighths the style measurably swings are swung by that ratio.
-  StyleTraits traits = profile.traits;
-  if (traits.swing == 0.0 && plan.subdivision == Subdivision::sixteenth && beat.swing_ratio >= 1.15) {
-    traits.swing = beat.swing_ratio;
-  }
+  const StyleTraits traits = StyleFeel(beat, plan, profile.traits).traits();
   const Engine engine{profile, options, plan, beat, fill, Lean{std::sqrt(lean), lean}, traits};
 
   Generation out;

@@ -22,7 +22,15 @@ constexpr std::array kSpecs = {
               "0 = sparse and straight, 1 = busy and syncopated"},
     ParamSpec{"seed", ParamKind::integer, 0, 9007199254740991.0, std::nullopt,
               "random seed; the same seed gives the same files (default: from the clock, printed)"},
+    // The humanize command's own parameters follow `seed`, which it shares with generate.
+    ParamSpec{"amount", ParamKind::number, 0, 1, 1.0,
+              "how much of the style's feel to apply: 0 = leave the notes as they are, 1 = the "
+              "style's full measured timing and dynamics"},
 };
+// generate takes the specs before `amount`; humanize takes `seed` and `amount`.
+constexpr std::size_t kGenerateCount = 7;
+constexpr std::size_t kHumanizeFirst = 6;
+static_assert(kSpecs[kGenerateCount - 1].name == "seed" && kSpecs[kHumanizeFirst].name == "seed");
 
 std::string number_text(double v) {
   if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
@@ -34,7 +42,13 @@ std::string number_text(double v) {
 
 }  // namespace
 
-std::span<const ParamSpec> generate_param_specs() noexcept { return kSpecs; }
+std::span<const ParamSpec> generate_param_specs() noexcept {
+  return std::span<const ParamSpec>(kSpecs).first(kGenerateCount);
+}
+
+std::span<const ParamSpec> humanize_param_specs() noexcept {
+  return std::span<const ParamSpec>(kSpecs).subspan(kHumanizeFirst);
+}
 
 const ParamSpec* find_param(std::string_view name) noexcept {
   for (const auto& spec : kSpecs) {

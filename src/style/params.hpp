@@ -1,5 +1,5 @@
 #pragma once
-// Every user-facing generation parameter, declared once: name, default, allowed range
+// Every user-facing parameter (generate, humanize), declared once: name, default, allowed range
 // and help. The CLI, its --help and (later) the API schema are driven from this table.
 #include <optional>
 #include <span>
@@ -21,7 +21,10 @@ struct ParamSpec {
   std::string_view help;
 };
 
+// The parameters of `generate` (bars ... seed) and of `humanize` (seed, amount); each is
+// declared once, `seed` serves both.
 [[nodiscard]] std::span<const ParamSpec> generate_param_specs() noexcept;
+[[nodiscard]] std::span<const ParamSpec> humanize_param_specs() noexcept;
 [[nodiscard]] const ParamSpec* find_param(std::string_view name) noexcept;
 // "1-16", "0-1", "40-300", or the meter examples.
 [[nodiscard]] std::string allowed_values(const ParamSpec& spec);

@@ -1,0 +1,45 @@
+#pragma once
+// How a bar of any meter is laid onto a style's 4/4 groove model: the slots (grid
+// positions) of the bar and the model step each one takes its statistics from. Shared by
+// the engine (which samples onto the slots) and the humanizer (which snaps notes to them).
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/meter.hpp"
+#include "groove/groove_model.hpp"
+
+namespace mdg {
+
+// One position of a bar and the source-model step it maps to.
+struct Slot {
+  std::int64_t tick = 0;   // within the bar
+  int source_step = 0;     // step of the source groove model
+  int beat = 0;            // index of the beat (sub-beat) it belongs to
+  bool strong = false;     // first slot of a beat
+  std::int64_t beat_start = 0;
+  std::int64_t beat_ticks = 0;
+  // The slot at the same position one beat earlier: in this bar (back_in_bar >= 0) or, for
+  // the first beat, in the previous bar (back_in_previous_bar >= 0); -1 when there is none.
+  int back_in_bar = -1;
+  int back_in_previous_bar = -1;
+};
+
+struct BarPlan {
+  Subdivision subdivision = Subdivision::sixteenth;
+  std::vector<Slot> slots;
+  std::int64_t bar_ticks = 0;
+  int beats = 0;
+};
+
+// The meter's beats (a quarter, a dotted quarter or a shorter remainder each) mapped onto
+// the beats of the style's model by metric role: the first is the downbeat, the last leads
+// back into the bar line (the model's last beat, a backbeat), the middle ones alternate the
+// model's beats 2 and 3. The grid is the style's feel for meters of quarter beats, the
+// triplet model for compound meters of a swung style, else sixteenths. `prefer` asks for a
+// subdivision (used when it is possible for the meter and the style has that model).
+// The groove set must hold at least one non-empty beat model.
+[[nodiscard]] BarPlan plan_bar(const Meter& meter, const GrooveSet& groove,
+                               std::optional<Subdivision> prefer = std::nullopt);
+
+}  // namespace mdg

@@ -1,0 +1,317 @@
+#include "generate/humanize.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "core/rng.hpp"
+#include "groove/analyzer.hpp"
+#include "style/params.hpp"
+
+namespace mdg {
+namespace {
+
+// The spread of ghost-note velocities around the step's ghost mean.
+constexpr double kGhostVelocitySd = 4.0;
+constexpr double kDefaultGhostVelocity = 30.0;
+constexpr double kDefaultAccentVelocity = 90.0;
+// Share of an accent's velocity variance that follows the input's loudness rank.
+constexpr double kRankShare = 0.6;
+constexpr double kMaxRankZ = 2.5;
+// Eighth-note swing the engine applies from a model that measures at least this ratio.
+constexpr double kMeasuredSwingMin = 1.15;
+
+double step_ticks(const BarPlan& plan) {
+  return plan.subdivision == Subdivision::triplet ? kPpq / 3.0 : kPpq / 4.0;
+}
+
+double tempo_at(const Pattern& p, std::int64_t tick) {
+  double bpm = p.tempo_bpm;
+  for (const auto& change : p.tempo_changes) {
+    if (change.tick > tick) break;
+    bpm = change.bpm;
+  }
+  return std::isfinite(bpm) && bpm > 0.0 ? bpm : 120.0;
+}
+
+// The grid a performance sits on: triplet when it fits that grid clearly better (as the
+// analyzer decides a style's feel) and the meter allows it.
+std::optional<Subdivision> input_grid(const Pattern& in) {
+  const Grid sixteenth{in.meter, Subdivision::sixteenth};
+  const Grid triplet{in.meter, Subdivision::triplet};
+  if (!triplet.fits()) return Subdivision::sixteenth;
+  const double e16 = grid_fit(in, sixteenth) * sixteenth.ticks_per_step() / 2.0;
+  const double e3 = grid_fit(in, triplet) * triplet.ticks_per_step() / 2.0;
+  return best_feel(e16, e3);
+}
+
+struct Placed {
+  std::size_t index = 0;  // into the input's hits
+  int bar = 0;
+  std::size_t slot = 0;
+};
+
+// Snaps a tick to the nearest slot; a note just before a bar line belongs to the next
+// bar's downbeat unless that bar lies past the pattern.
+Placed snap(const BarPlan& plan, std::int64_t tick, int bars) {
+  const std::int64_t per_bar = plan.bar_ticks;
+  int bar = static_cast<int>(std::max<std::int64_t>(0, tick) / per_bar);
+  bar = std::min(bar, bars - 1);
+  const std::int64_t pos = tick - static_cast<std::int64_t>(bar) * per_bar;
+  std::size_t best = 0;
+  std::int64_t best_dist = std::llabs(pos - plan.slots[0].tick);
+  for (std::size_t i = 1; i < plan.slots.size(); ++i) {
+    const std::int64_t d = std::llabs(pos - plan.slots[i].tick);
+    if (d < best_dist) {
+      best = i;
+      best_dist = d;
+    }
+  }
+  if (bar + 1 < bars && std::llabs(per_bar - pos) < best_dist) return {0, bar + 1, 0};
+  return {0, bar, best};
+}
+
+}  // namespace
+
+Result<HumanizeOptions> validate(const HumanizeOptions& options) {
+  if (auto r = check_param(*find_param("amount"), options.amount); !r) return std::unexpected(r.error());
+  return options;
+}
+
+StyleFeel::StyleFeel(const GrooveModel& model, const BarPlan& plan, const StyleTraits& traits)
+    : model_(model), plan_(plan), traits_(traits) {
+  // On the sixteenth grid, eighths the style measurably swings are swung by that ratio.
+  if (traits_.swing == 0.0 && plan.subdivision == Subdivision::sixteenth &&
+      model.swing_ratio >= kMeasuredSwingMin) {
+    traits_.swing = model.swing_ratio;
+  }
+}
+
+StepStats StyleFeel::stats(Lane lane, int source_step) const {
+  const LaneStats& ls = model_.lanes[lane_index(lane)];
+  const auto step = static_cast<std::size_t>(source_step);
+  StepStats st = source_step >= 0 && step < ls.steps.size() ? ls.steps[step] : StepStats{};
+  const double n = st.hits;
+  const double w = n / (n + kShrinkHits);
+  st.offset_mean_ms = w * st.offset_mean_ms + (1.0 - w) * ls.offset_mean_ms;
+  st.offset_sd_ms = w * st.offset_sd_ms + (1.0 - w) * ls.offset_sd_ms;
+  return st;
+}
+
+double StyleFeel::ghost_prob(Lane lane, int source_step) const {
+  const LaneStats& ls = model_.lanes[lane_index(lane)];
+  const auto step = static_cast<std::size_t>(source_step);
+  return source_step >= 0 && step < ls.steps.size() ? ls.steps[step].ghost_prob : 0.0;
+}
+
+void StyleFeel::start_beat(Rng& rng) { beat_drift_ = rng.normal(); }
+
+double StyleFeel::swing_ticks(const Slot& s) const {
+  if (s.beat_ticks != kPpq) return 0.0;
+  const auto tick_in_beat = static_cast<double>(s.tick - s.beat_start);
+  double shift = 0.0;
+  if (traits_.swing > 0.0 && std::fabs(tick_in_beat - kPpq / 2.0) < 1.0) {
+    shift += kPpq * traits_.swing / (1.0 + traits_.swing) - kPpq / 2.0;
+  }
+  if (traits_.swing_16th > 0.0) {
+    const double in_eighth = std::fmod(tick_in_beat, kPpq / 2.0);
+    if (std::fabs(in_eighth - kPpq / 4.0) < 1.0) {
+      shift += (kPpq / 2.0) * traits_.swing_16th / (1.0 + traits_.swing_16th) - kPpq / 4.0;
+    }
+  }
+  return shift;
+}
+
+double StyleFeel::timing_ms(Lane lane, const Slot& slot, Rng& rng) const {
+  const StepStats st = stats(lane, slot.source_step);
+  // Imposed swing replaces the measured placement of the swung positions.
+  const double mean = swing_ticks(slot) != 0.0 ? 0.0 : st.offset_mean_ms;
+  const double z = std::sqrt(kBeatTimingShare) * beat_drift_ +
+                   std::sqrt(1.0 - kBeatTimingShare) * rng.normal();
+  return mean + traits_.laid_back_ms + traits_.timing_spread * st.offset_sd_ms * z;
+}
+
+std::int64_t StyleFeel::place(int bar, std::size_t slot, double original, double feel_ms,
+                              double amount, double ms_per_tick) const {
+  const Slot& s = plan_.slots[slot];
+  const std::int64_t bar_start = plan_.bar_ticks * bar;
+  const double grid = static_cast<double>(bar_start + s.tick) + swing_ticks(s);
+  const double max_shift = step_ticks(plan_) * kMaxFeelShift;
+  const double shift = std::clamp(amount * feel_ms / ms_per_tick, -max_shift, max_shift);
+  const double position = (1.0 - amount) * original + amount * grid + shift;
+  const std::int64_t lower = bar_start + (slot == 0 ? 0 : plan_.slots[slot - 1].tick + 1);
+  const std::int64_t upper =
+      bar_start + (slot + 1 < plan_.slots.size() ? plan_.slots[slot + 1].tick : plan_.bar_ticks) - 1;
+  return std::clamp<std::int64_t>(std::llround(position), lower, upper);
+}
+
+double StyleFeel::quantized_velocity(Lane lane, int source_step, bool ghost) const {
+  const LaneStats& ls = model_.lanes[lane_index(lane)];
+  const auto step = static_cast<std::size_t>(source_step);
+  const StepStats st = source_step >= 0 && step < ls.steps.size() ? ls.steps[step] : StepStats{};
+  if (ghost) return st.ghost_velocity_mean > 0 ? st.ghost_velocity_mean : kDefaultGhostVelocity;
+  if (st.velocity_mean > 0.0) return st.velocity_mean;
+  return ls.velocity_mean > 0 ? ls.velocity_mean : kDefaultAccentVelocity;
+}
+
+double StyleFeel::velocity(Lane lane, int source_step, bool ghost, std::optional<double> rank_z,
+                           Rng& rng) const {
+  const double mean = quantized_velocity(lane, source_step, ghost);
+  const double noise = rng.normal();
+  if (ghost) {
+    return std::clamp(mean + kGhostVelocitySd * noise, 1.0, static_cast<double>(kGhostVelocity));
+  }
+  const LaneStats& ls = model_.lanes[lane_index(lane)];
+  const auto step = static_cast<std::size_t>(source_step);
+  const StepStats st = source_step >= 0 && step < ls.steps.size() ? ls.steps[step] : StepStats{};
+  const double sd = st.velocity_mean > 0.0 ? st.velocity_sd : ls.velocity_sd;
+  double z = noise;
+  if (rank_z) {
+    z = std::sqrt(kRankShare) * std::clamp(*rank_z, -kMaxRankZ, kMaxRankZ) +
+        std::sqrt(1.0 - kRankShare) * noise;
+  }
+  return std::clamp(mean + traits_.dynamics * sd * z, kGhostVelocity + 1.0, 127.0);
+}
+
+Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const HumanizeOptions& raw) {
+  auto checked = validate(raw);
+  if (!checked) return std::unexpected(checked.error());
+  const HumanizeOptions& options = *checked;
+  if (style.groove.sixteenth.empty() && style.groove.triplet.empty()) {
+    return fail(Errc::invalid_argument,
+                "style '" + style.name + "' has no groove model to humanize with");
+  }
+  if (auto m = Meter::make(in.meter.numerator, in.meter.denominator); !m) {
+    return std::unexpected(m.error());
+  }
+  if (options.amount == 0.0 || in.hits.empty()) return in;
+
+  const BarPlan plan = plan_bar(in.meter, style.groove, input_grid(in));
+  if (plan.slots.empty()) {
+    return fail(Errc::unsupported, "meter " + in.meter.to_string() + " gives no grid steps");
+  }
+  const GrooveModel& model = style.groove.beat(plan.subdivision);
+  StyleFeel feel(model, plan, style.traits);
+
+  std::int64_t last = 0;
+  for (const Hit& h : in.hits) last = std::max(last, h.tick);
+  const int bars = std::max(in.bars(), static_cast<int>(last / plan.bar_ticks) + 1);
+
+  const auto lane_for = [](DrumNote note) { return lane_of(note).value_or(Lane::closed_hat); };
+
+  // Each lane's dynamics in the input: the accents' mean and spread, and whether the lane
+  // carries any dynamics at all.
+  struct LaneDynamics {
+    double sum = 0, sum_sq = 0;
+    int accents = 0, ghosts = 0;
+    int min = 128, max = 0;
+  };
+  std::array<LaneDynamics, kLaneCount> dyn{};
+  for (const Hit& h : in.hits) {
+    auto& d = dyn[lane_index(lane_for(h.note))];
+    d.min = std::min<int>(d.min, h.velocity);
+    d.max = std::max<int>(d.max, h.velocity);
+    if (h.velocity <= kGhostVelocity) {
+      ++d.ghosts;
+    } else {
+      ++d.accents;
+      d.sum += h.velocity;
+      d.sum_sq += static_cast<double>(h.velocity) * h.velocity;
+    }
+  }
+
+  std::vector<Placed> placed(in.hits.size());
+  for (std::size_t i = 0; i < in.hits.size(); ++i) {
+    placed[i] = snap(plan, in.hits[i].tick, bars);
+    placed[i].index = i;
+  }
+  // Notes in grid order, so each beat's drift is drawn once, in a seed-determined order.
+  std::vector<std::size_t> order(placed.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const Placed& pa = placed[a];
+    const Placed& pb = placed[b];
+    if (pa.bar != pb.bar) return pa.bar < pb.bar;
+    if (pa.slot != pb.slot) return pa.slot < pb.slot;
+    return in.hits[a].tick < in.hits[b].tick;
+  });
+
+  Pattern out = in;
+  Rng rng(options.seed);
+  const double a = options.amount;
+  int beat_bar = -1;
+  int beat_index = -1;
+  for (const std::size_t i : order) {
+    const Placed& pl = placed[i];
+    const Slot& slot = plan.slots[pl.slot];
+    if (pl.bar != beat_bar || slot.beat != beat_index) {
+      feel.start_beat(rng);
+      beat_bar = pl.bar;
+      beat_index = slot.beat;
+    }
+    const Hit& h = in.hits[i];
+    const Lane lane = lane_for(h.note);
+    const LaneDynamics& d = dyn[lane_index(lane)];
+    const bool flat = d.ghosts == 0 && d.min == d.max;
+    bool ghost = h.velocity <= kGhostVelocity;
+    std::optional<double> rank_z;
+    if (flat) {
+      ghost = feel.ghost_prob(lane, slot.source_step) > 0.5;
+    } else if (!ghost && d.accents > 1) {
+      const double mean = d.sum / d.accents;
+      const double var = std::max(0.0, d.sum_sq / d.accents - mean * mean);
+      if (var > 0.0) rank_z = (h.velocity - mean) / std::sqrt(var);
+    }
+    const double target = feel.velocity(lane, slot.source_step, ghost, rank_z, rng);
+    const double velocity = a * target + (1.0 - a) * h.velocity;
+    out.hits[i].velocity = static_cast<std::uint8_t>(std::clamp(std::lround(velocity), 1L, 127L));
+    const double feel_ms = feel.timing_ms(lane, slot, rng);
+    out.hits[i].tick = feel.place(pl.bar, pl.slot, static_cast<double>(h.tick), feel_ms, a,
+                                  ms_per_tick(tempo_at(in, h.tick)));
+  }
+
+  // Notes of one step keep their order (a flam stays a flam): a later note is kept at
+  // least its original distance after the ones before it, then earlier notes make room
+  // if that pushed the later ones against the step's bound.
+  std::size_t g = 0;
+  while (g < order.size()) {
+    std::size_t e = g + 1;
+    while (e < order.size() && placed[order[e]].bar == placed[order[g]].bar &&
+           placed[order[e]].slot == placed[order[g]].slot) {
+      ++e;
+    }
+    const Placed& pl = placed[order[g]];
+    const std::int64_t bar_start = plan.bar_ticks * pl.bar;
+    const std::int64_t lower = bar_start + (pl.slot == 0 ? 0 : plan.slots[pl.slot - 1].tick + 1);
+    const std::int64_t upper = bar_start +
+        (pl.slot + 1 < plan.slots.size() ? plan.slots[pl.slot + 1].tick : plan.bar_ticks) - 1;
+    for (std::size_t k = g + 1; k < e; ++k) {
+      const Hit& prev_in = in.hits[order[k - 1]];
+      const Hit& cur_in = in.hits[order[k]];
+      const std::int64_t gap = cur_in.tick - prev_in.tick;
+      if (gap <= 0) continue;
+      std::int64_t floor_tick = 0;
+      for (std::size_t j = g; j < k; ++j) {
+        if (in.hits[order[j]].tick < cur_in.tick) {
+          floor_tick = std::max(floor_tick, out.hits[order[j]].tick + cur_in.tick - in.hits[order[j]].tick);
+        }
+      }
+      auto& t = out.hits[order[k]].tick;
+      t = std::min(std::max(t, floor_tick), upper);
+    }
+    for (std::size_t k = e - 1; k > g; --k) {
+      for (std::size_t j = g; j < k; ++j) {
+        const std::int64_t gap = in.hits[order[k]].tick - in.hits[order[j]].tick;
+        if (gap <= 0) continue;
+        auto& t = out.hits[order[j]].tick;
+        t = std::max(lower, std::min(t, out.hits[order[k]].tick - gap));
+      }
+    }
+    g = e;
+  }
+  out.sort_hits();
+  return out;
+}
+
+}  // namespace mdg

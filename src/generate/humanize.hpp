@@ -1,0 +1,106 @@
+#pragma once
+// The data-driven humanizer: gives notes on a grid a style's measured feel (microtiming
+// and dynamics per lane and bar position). The engine renders its variations through
+// StyleFeel; humanize() applies the same feel to a user's own pattern.
+//
+// Timing model. A note's offset from its grid position, in ms, is
+//     mean(lane, step) + laid_back + timing_spread * sd(lane, step) * z
+// where z is standard normal and correlated within a beat:
+//     z = sqrt(kBeatTimingShare) * beat_drift + sqrt(1 - kBeatTimingShare) * own
+// with beat_drift drawn once per beat and own drawn per note (both standard normal). Two
+// notes of the same beat thus have noise correlation kBeatTimingShare (0.36): a drummer
+// drifts ahead of or behind the grid for a beat at a time rather than jittering each note
+// independently; notes of different beats are uncorrelated. Steps the style rarely plays
+// borrow strength from the lane: with n hits at the step, its mean and sd are shrunk
+// towards the lane's by n / (n + kShrinkHits).
+//
+// Dynamics model. Accents (non-ghost hits) draw from the step's velocity distribution
+// (mean, sd scaled by the dynamics trait), ghost notes from its ghost-note mean; an accent
+// never lands at or below kGhostVelocity and a ghost never above it.
+#include <cstdint>
+#include <optional>
+
+#include "core/error.hpp"
+#include "core/pattern.hpp"
+#include "generate/bar_plan.hpp"
+#include "groove/groove_model.hpp"
+#include "style/style_profile.hpp"
+
+namespace mdg {
+
+class Rng;
+
+struct HumanizeOptions {
+  double amount = 1.0;     // 0 = leave the input as it is, 1 = the style's full feel
+  std::uint64_t seed = 1;  // same seed, same result
+};
+
+// amount must be 0-1 (the error names the allowed range).
+[[nodiscard]] Result<HumanizeOptions> validate(const HumanizeOptions& options);
+
+// Gives `in` the style's feel, keeping every note (same notes, same count, notes of one
+// step in the same order); only onsets and velocities change:
+//  - each note is snapped to the nearest slot of the style's grid for the pattern's meter
+//    (see plan_bar: 4/4 maps directly, other meters by metric role); the grid is the
+//    triplet one when the input sits clearly nearer it and the style has a triplet model;
+//  - onset = (1 - amount) * original + amount * (grid position + imposed swing)
+//            + amount * feel offset (clamped to 0.45 of a step), then kept strictly between
+//    the neighbouring grid steps and inside the note's bar;
+//  - velocity = amount * style velocity + (1 - amount) * original, where the style
+//    velocity keeps the input's accent/ghost structure: input ghosts (<= kGhostVelocity)
+//    map to the style's ghost notes, other notes to its accent distribution at a z-score
+//    that follows their loudness rank within the lane (60% rank, 40% fresh noise in
+//    variance); a lane whose notes all have one loud velocity carries no dynamics, so
+//    the style decides: ghost where the style plays the step mostly as a ghost note.
+//  - notes that fold onto no lane (auxiliary percussion) follow the closed hi-hat's feel.
+// amount 0 returns the input unchanged. Errors: amount outside 0-1 (invalid_argument), a
+// style without groove model (invalid_argument).
+[[nodiscard]] Result<Pattern> humanize(const Pattern& in, const StyleProfile& style,
+                                       const HumanizeOptions& options);
+
+inline constexpr double kBeatTimingShare = 0.36;
+inline constexpr double kShrinkHits = 2.0;
+// How far the feel may move a note from its grid position, as a share of a step.
+inline constexpr double kMaxFeelShift = 0.45;
+
+// A style's measured feel on one bar plan, note by note. Not thread-safe (holds the
+// current beat's drift); cheap to construct.
+class StyleFeel {
+ public:
+  // `traits` are the profile's traits; swing measured by the model is filled in when the
+  // plan is on the sixteenth grid and the traits impose none (as the engine plays it).
+  StyleFeel(const GrooveModel& model, const BarPlan& plan, const StyleTraits& traits);
+
+  [[nodiscard]] const StyleTraits& traits() const noexcept { return traits_; }
+  // The step statistics, shrunk towards the lane's where the step has few hits.
+  [[nodiscard]] StepStats stats(Lane lane, int source_step) const;
+  // Whether the style plays this lane and step mostly as a ghost note.
+  [[nodiscard]] double ghost_prob(Lane lane, int source_step) const;
+
+  // Draws the shared drift of a new beat.
+  void start_beat(Rng& rng);
+  // The swing the style imposes on a slot, in ticks (0 for most slots).
+  [[nodiscard]] double swing_ticks(const Slot& slot) const;
+  // The feel's offset from the grid in ms (see the timing model above); one normal draw.
+  [[nodiscard]] double timing_ms(Lane lane, const Slot& slot, Rng& rng) const;
+  // Where a note on `slot` of bar `bar` lands: see humanize(); `original` is the note's
+  // own onset (the grid position plus swing for notes the engine writes), `ms_per_tick`
+  // the tempo there. Always strictly between the neighbouring steps, inside the bar.
+  [[nodiscard]] std::int64_t place(int bar, std::size_t slot, double original, double feel_ms,
+                                   double amount, double ms_per_tick) const;
+
+  // The mean velocity of a lane and step: ghost or accent.
+  [[nodiscard]] double quantized_velocity(Lane lane, int source_step, bool ghost) const;
+  // A velocity drawn from the style's distribution (one normal draw). `rank_z` places an
+  // accent by the input's loudness rank (nullopt: pure noise, as the engine uses it).
+  [[nodiscard]] double velocity(Lane lane, int source_step, bool ghost,
+                                std::optional<double> rank_z, Rng& rng) const;
+
+ private:
+  const GrooveModel& model_;
+  const BarPlan& plan_;
+  StyleTraits traits_;
+  double beat_drift_ = 0.0;
+};
+
+}  // namespace mdg

@@ -1,0 +1,329 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "core/rng.hpp"
+#include "generate/humanize.hpp"
+#include "groove/analyzer.hpp"
+#include "midi/midi_file.hpp"
+
+namespace mdg {
+namespace {
+
+constexpr double kTempo = 100.0;  // 1.25 ms per tick
+
+// Performances of a rock beat: eighth-note hats, kick on 1 and 3, snare on 2 and 4 played
+// `snare_late` ticks behind the beat, every hit jittered by +- `jitter` ticks, and ghost
+// snares on some sixteenths.
+Pattern performance(int bars, std::int64_t snare_late, int jitter, std::uint64_t seed) {
+  Rng rng(seed);
+  Pattern p;
+  p.meter = Meter{4, 4};
+  p.tempo_bpm = kTempo;
+  p.length_ticks = p.meter.ticks_per_bar() * bars;
+  const auto noise = [&] {
+    return jitter == 0 ? 0 : static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(2 * jitter + 1))) - jitter;
+  };
+  for (int b = 0; b < bars; ++b) {
+    const std::int64_t base = b * p.meter.ticks_per_bar();
+    for (int s = 0; s < 16; s += 2) {
+      p.hits.push_back({base + s * 120 + noise(), 42, static_cast<std::uint8_t>(s % 4 == 0 ? 95 : 70), 60});
+    }
+    p.hits.push_back({base + noise(), 36, 110, 60});
+    p.hits.push_back({base + 8 * 120 + noise(), 36, 105, 60});
+    p.hits.push_back({base + 4 * 120 + snare_late + noise(), 38, 115, 60});
+    p.hits.push_back({base + 12 * 120 + snare_late + noise(), 38, 112, 60});
+    if (rng.chance(0.7)) p.hits.push_back({base + 7 * 120 + noise(), 38, 28, 60});
+    if (rng.chance(0.7)) p.hits.push_back({base + 15 * 120 + noise(), 38, 32, 60});
+  }
+  for (auto& h : p.hits) h.tick = std::max<std::int64_t>(0, h.tick);
+  p.sort_hits();
+  return p;
+}
+
+GrooveModel learn(const Pattern& p, Subdivision sub) {
+  auto acc = GrooveAccumulator::create(Grid{Meter{4, 4}, sub});
+  EXPECT_TRUE(acc.has_value());
+  acc->add(p);
+  return acc->finish();
+}
+
+StyleProfile style_from(const Pattern& p) {
+  StyleProfile s;
+  s.id = "late-snare";
+  s.name = "Late Snare";
+  s.groove.sixteenth = learn(p, Subdivision::sixteenth);
+  s.groove.triplet = learn(p, Subdivision::triplet);
+  s.groove.feel = Subdivision::sixteenth;
+  return s;
+}
+
+// The same beat, quantized, all notes at one velocity unless `keep_velocity`.
+Pattern quantized(const Pattern& p, bool keep_velocity = false) {
+  Pattern q = p;
+  for (auto& h : q.hits) {
+    h.tick = (h.tick + 60) / 120 * 120;
+    if (!keep_velocity) h.velocity = 100;
+  }
+  q.sort_hits();
+  return q;
+}
+
+std::vector<std::uint8_t> bytes(const Pattern& p) { return write_midi(p, MidiWriteOptions{}); }
+
+double measured_offset_ms(const StyleProfile& s, Lane lane, int step) {
+  return s.groove.sixteenth.lanes[lane_index(lane)].steps[static_cast<std::size_t>(step)].offset_mean_ms;
+}
+
+// Each output note matched to the input note at the same index of a per-note ordering:
+// humanize keeps notes and their pitches, so sorting both by (grid position, note) pairs them.
+struct Moved {
+  std::int64_t grid = 0;
+  std::int64_t tick = 0;
+  DrumNote note = 0;
+  std::uint8_t velocity = 0;
+  std::uint8_t original_velocity = 0;
+};
+
+std::vector<Moved> pair_up(const Pattern& in, const Pattern& out) {
+  EXPECT_EQ(in.hits.size(), out.hits.size());
+  std::map<DrumNote, std::vector<const Hit*>> a;
+  std::map<DrumNote, std::vector<const Hit*>> b;
+  for (const auto& h : in.hits) a[h.note].push_back(&h);
+  for (const auto& h : out.hits) b[h.note].push_back(&h);
+  std::vector<Moved> moved;
+  for (auto& [note, hits] : a) {
+    auto& other = b[note];
+    EXPECT_EQ(hits.size(), other.size()) << int(note);
+    // Notes of one lane never cross a neighbouring step, so their order is kept.
+    for (std::size_t i = 0; i < std::min(hits.size(), other.size()); ++i) {
+      moved.push_back({(hits[i]->tick + 60) / 120 * 120, other[i]->tick, note, other[i]->velocity,
+                       hits[i]->velocity});
+    }
+  }
+  return moved;
+}
+
+TEST(Humanize, AmountZeroIsIdentity) {
+  const auto style = style_from(performance(32, 12, 6, 1));
+  const auto in = performance(8, 5, 20, 2);  // a loose take with its own dynamics
+  HumanizeOptions o;
+  o.amount = 0.0;
+  auto out = humanize(in, style, o);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(bytes(*out), bytes(in));
+}
+
+TEST(Humanize, RejectsAmountOutsideZeroToOne) {
+  const auto style = style_from(performance(8, 12, 6, 1));
+  for (double amount : {-0.1, 1.01, std::nan("")}) {
+    auto out = humanize(performance(2, 0, 0, 1), style, HumanizeOptions{amount, 1});
+    ASSERT_FALSE(out);
+    EXPECT_EQ(out.error().code, Errc::invalid_argument);
+    EXPECT_NE(out.error().message.find("0-1"), std::string::npos) << out.error().message;
+  }
+  StyleProfile empty;
+  empty.name = "Nobody";
+  auto out = humanize(performance(2, 0, 0, 1), empty, {});
+  ASSERT_FALSE(out);
+  EXPECT_NE(out.error().message.find("no groove model"), std::string::npos);
+}
+
+TEST(Humanize, FullAmountPlaysTheStylesMeasuredMeanOffsets) {
+  const auto style = style_from(performance(64, 16, 6, 3));  // snare 20 ms late
+  const double snare_ms = measured_offset_ms(style, Lane::snare, 4);
+  ASSERT_GT(snare_ms, 15.0);
+  ASSERT_LT(snare_ms, 25.0);
+  const auto in = quantized(performance(128, 0, 0, 4));
+  auto out = humanize(in, style, HumanizeOptions{1.0, 7});
+  ASSERT_TRUE(out);
+  double snare_sum = 0, hat_sum = 0;
+  int snares = 0, hats = 0;
+  for (const auto& m : pair_up(in, *out)) {
+    const double ms = static_cast<double>(m.tick - m.grid) * ms_per_tick(kTempo);
+    const auto step = (m.grid % 1920) / 120;
+    if (m.note == 38 && (step == 4 || step == 12)) {
+      snare_sum += ms;
+      ++snares;
+    } else if (m.note == 42) {
+      hat_sum += ms;
+      ++hats;
+    }
+  }
+  ASSERT_EQ(snares, 256);
+  EXPECT_NEAR(snare_sum / snares, snare_ms, 2.0);
+  EXPECT_NEAR(hat_sum / hats, measured_offset_ms(style, Lane::closed_hat, 0), 2.0);
+
+  // Half the amount, half the way.
+  auto half = humanize(in, style, HumanizeOptions{0.5, 7});
+  ASSERT_TRUE(half);
+  double half_sum = 0;
+  for (const auto& m : pair_up(in, *half)) {
+    const auto step = (m.grid % 1920) / 120;
+    if (m.note == 38 && (step == 4 || step == 12)) half_sum += static_cast<double>(m.tick - m.grid);
+  }
+  EXPECT_NEAR(half_sum / snares * ms_per_tick(kTempo), snare_ms / 2, 1.5);
+}
+
+double correlation(const std::vector<std::pair<double, double>>& xy) {
+  double mx = 0, my = 0;
+  for (auto [x, y] : xy) mx += x, my += y;
+  mx /= static_cast<double>(xy.size());
+  my /= static_cast<double>(xy.size());
+  double sxy = 0, sxx = 0, syy = 0;
+  for (auto [x, y] : xy) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) * (x - mx);
+    syy += (y - my) * (y - my);
+  }
+  return sxy / std::sqrt(sxx * syy);
+}
+
+TEST(Humanize, TimingDeviationsAreCorrelatedWithinABeat) {
+  const auto style = style_from(performance(64, 0, 10, 5));
+  const auto in = quantized(performance(256, 0, 0, 6));
+  auto out = humanize(in, style, HumanizeOptions{1.0, 11});
+  ASSERT_TRUE(out);
+  // Hi-hat deviations by position: the beat's downbeat and its off-beat eighth.
+  std::map<std::int64_t, double> hat;
+  for (const auto& m : pair_up(in, *out)) {
+    if (m.note == 42) hat[m.grid] = static_cast<double>(m.tick - m.grid);
+  }
+  std::vector<std::pair<double, double>> same_beat, next_beat;
+  for (const auto& [grid, dev] : hat) {
+    if (grid % 480 != 240) continue;
+    if (hat.count(grid - 240)) same_beat.emplace_back(hat[grid - 240], dev);
+    if (hat.count(grid + 240)) next_beat.emplace_back(dev, hat[grid + 240]);
+  }
+  ASSERT_GT(same_beat.size(), 900U);
+  const double within = correlation(same_beat);
+  const double across = correlation(next_beat);
+  EXPECT_GT(within, 0.2) << "designed: " << kBeatTimingShare;
+  EXPECT_LT(within, 0.5);
+  EXPECT_LT(std::fabs(across), 0.1);
+}
+
+TEST(Humanize, NotesNeverCrossNeighbouringStepsOrBarLines) {
+  auto style = style_from(performance(32, 20, 12, 7));
+  style.traits.laid_back_ms = 30;
+  style.traits.timing_spread = 4;
+  const auto in = performance(32, 30, 45, 8);  // loose: some notes far from the grid
+  for (double amount : {1.0, 0.6}) {
+    auto out = humanize(in, style, HumanizeOptions{amount, 3});
+    ASSERT_TRUE(out);
+    ASSERT_EQ(out->hits.size(), in.hits.size());
+    for (const auto& m : pair_up(in, *out)) {
+      EXPECT_GT(m.tick, m.grid - 120);
+      EXPECT_LT(m.tick, m.grid + 120);
+      EXPECT_EQ(m.tick / 1920, std::min<std::int64_t>(m.grid / 1920, 31)) << m.grid << " -> " << m.tick;
+      EXPECT_GE(m.velocity, 1);
+      EXPECT_LE(m.velocity, 127);
+    }
+  }
+}
+
+TEST(Humanize, GhostNotesStayQuieterThanAccents) {
+  const auto style = style_from(performance(32, 10, 6, 9));
+  const auto in = quantized(performance(32, 0, 0, 10), /*keep_velocity=*/true);
+  for (double amount : {1.0, 0.5, 0.1}) {
+    auto out = humanize(in, style, HumanizeOptions{amount, 5});
+    ASSERT_TRUE(out);
+    int loudest_ghost = 0;
+    int quietest_accent = 127;
+    for (const auto& m : pair_up(in, *out)) {
+      if (m.note != 38) continue;
+      if (m.original_velocity <= kGhostVelocity) loudest_ghost = std::max<int>(loudest_ghost, m.velocity);
+      else quietest_accent = std::min<int>(quietest_accent, m.velocity);
+    }
+    EXPECT_LE(loudest_ghost, kGhostVelocity) << amount;
+    EXPECT_GT(quietest_accent, kGhostVelocity) << amount;
+  }
+}
+
+TEST(Humanize, FlatVelocitiesTakeTheStylesDynamics) {
+  const auto style = style_from(performance(32, 10, 6, 9));
+  const auto in = quantized(performance(16, 0, 0, 10));  // every note at 100
+  auto out = humanize(in, style, HumanizeOptions{1.0, 5});
+  ASSERT_TRUE(out);
+  double down = 0, off = 0;
+  int nd = 0, no = 0, ghosts = 0;
+  for (const auto& m : pair_up(in, *out)) {
+    if (m.note == 42) {
+      if (m.grid % 480 == 0) down += m.velocity, ++nd;
+      else off += m.velocity, ++no;
+    }
+    if (m.note == 38 && (m.grid % 1920) / 120 == 7) ghosts += m.velocity <= kGhostVelocity;
+  }
+  EXPECT_GT(down / nd, off / no + 15) << "hats accented on the beat as the style plays them";
+  EXPECT_GT(ghosts, 0) << "the style's ghost-note steps become ghost notes";
+}
+
+TEST(Humanize, SameSeedSameBytes) {
+  const auto style = style_from(performance(32, 12, 8, 12));
+  const auto in = performance(8, 0, 15, 13);
+  auto a = humanize(in, style, HumanizeOptions{0.8, 42});
+  auto b = humanize(in, style, HumanizeOptions{0.8, 42});
+  auto c = humanize(in, style, HumanizeOptions{0.8, 43});
+  ASSERT_TRUE(a && b && c);
+  EXPECT_EQ(bytes(*a), bytes(*b));
+  EXPECT_NE(bytes(*a), bytes(*c));
+}
+
+TEST(Humanize, NotesOfOneStepKeepTheirOrder) {
+  const auto style = style_from(performance(32, 12, 10, 14));
+  Pattern in;
+  in.tempo_bpm = kTempo;
+  in.length_ticks = 1920 * 4;
+  for (int b = 0; b < 4; ++b) {
+    for (int beat = 0; beat < 4; ++beat) {
+      const std::int64_t t = b * 1920 + beat * 480;
+      in.hits.push_back({t - 25, 38, 35, 20});  // a flam: grace note, then the stroke
+      in.hits.push_back({t, 38, 110, 60});
+    }
+  }
+  in.hits.erase(in.hits.begin());  // no grace note before the very start
+  in.sort_hits();
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    auto out = humanize(in, style, HumanizeOptions{1.0, seed});
+    ASSERT_TRUE(out);
+    ASSERT_EQ(out->hits.size(), in.hits.size());
+    for (std::size_t i = 0; i < out->hits.size(); ++i) {
+      // Grace and stroke alternate and stay at least as far apart as they were.
+      EXPECT_EQ(out->hits[i].velocity <= kGhostVelocity, in.hits[i].velocity <= kGhostVelocity) << seed;
+      if (i > 0 && in.hits[i].tick - in.hits[i - 1].tick == 25) {
+        EXPECT_GE(out->hits[i].tick - out->hits[i - 1].tick, 25) << seed;
+      }
+    }
+  }
+}
+
+TEST(Humanize, SevenEightUsesTheMetricRoleMapping) {
+  const auto style = style_from(performance(32, 16, 6, 15));
+  Pattern in;
+  in.meter = Meter{7, 8};
+  in.tempo_bpm = kTempo;
+  const std::int64_t bar = in.meter.ticks_per_bar();  // 1680: beats of 480, 480, 720
+  in.length_ticks = bar * 8;
+  for (int b = 0; b < 8; ++b) {
+    for (int s = 0; s < 14; s += 2) in.hits.push_back({b * bar + s * 120, 42, 80, 60});
+    in.hits.push_back({b * bar, 36, 100, 60});
+    in.hits.push_back({b * bar + 960, 38, 100, 60});  // the last beat: a backbeat
+  }
+  in.sort_hits();
+  auto out = humanize(in, style, HumanizeOptions{1.0, 2});
+  ASSERT_TRUE(out) << out.error().message;
+  ASSERT_EQ(out->hits.size(), in.hits.size());
+  double snare_late = 0;
+  for (const auto& m : pair_up(in, *out)) {
+    EXPECT_EQ(m.tick / bar, m.grid / bar);
+    EXPECT_LT(std::llabs(m.tick - m.grid), 120);
+    if (m.note == 38) snare_late += static_cast<double>(m.tick - m.grid) * ms_per_tick(kTempo);
+  }
+  // The 7/8 backbeat takes the style's beat-4 snare feel: late.
+  EXPECT_NEAR(snare_late / 8, measured_offset_ms(style, Lane::snare, 12), 8.0);
+}
+
+}  // namespace
+}  // namespace mdg
