@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -25,20 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// One sized read: much faster than streaming through rdbuf() for the large genre files.
-Result<std::string> read_text(const fs::path& path) {
-  std::error_code ec;
-  const auto size = fs::file_size(path, ec);
-  if (ec) return fail(Errc::io, "cannot read '" + path.string() + "': " + ec.message());
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(Errc::io, "cannot open '" + path.string() + "'");
-  std::string text(static_cast<std::size_t>(size), '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (static_cast<std::size_t>(in.gcount()) != text.size()) {
-    return fail(Errc::io, "cannot read '" + path.string() + "'");
-  }
-  return text;
-}
 
 // The *.json files of a folder, sorted so that open() is deterministic. A missing
 // folder is an empty list; the caller decides whether that is an error.
@@ -176,7 +161,7 @@ struct Header {
 };
 
 Result<Header> read_genre_header(const fs::path& path) {
-  auto text = read_text(path);
+  auto text = read_text_file(path);
   if (!text) return std::unexpected(text.error());
   TopLevelScanner scanner(*text);
   auto members = scanner.members();
@@ -345,10 +330,9 @@ Result<StyleProfile> StyleLibrary::load_genre_or_artist(const LibraryEntry& entr
   const auto groove_path = data_dir_ / "grooves" / (profile->id + ".json");
   std::error_code ec;
   if (!std::filesystem::exists(groove_path, ec)) return profile;
-  std::ifstream in(groove_path, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in && !in.eof()) return fail(Errc::io, "cannot read " + groove_path.string());
-  const auto json = nlohmann::json::parse(text, nullptr, false);
+  auto text = read_text_file(groove_path);
+  if (!text) return std::unexpected(text.error());
+  const auto json = nlohmann::json::parse(*text, nullptr, false);
   if (json.is_discarded()) return fail(Errc::parse, groove_path.string() + ": not valid JSON");
   auto groove = groove_set_from_json(json);
   if (!groove) {

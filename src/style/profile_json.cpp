@@ -472,21 +472,32 @@ Result<StyleProfile> profile_from_text(std::string_view text) {
   return profile_from_json(parsed);
 }
 
-Result<StyleProfile> load_profile_file(const std::filesystem::path& path) {
+Result<std::string> read_text_file(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    return fail(Errc::not_found, "style profile file '" + path.string() + "' does not exist");
+    return fail(Errc::not_found, "file '" + path.string() + "' does not exist");
   }
   const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return fail(Errc::io, "cannot read style profile file '" + path.string() + "'");
+  if (ec) return fail(Errc::io, "cannot read '" + path.string() + "': " + ec.message());
   std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(Errc::io, "cannot open style profile file '" + path.string() + "'");
-  // One sized read; streaming through rdbuf() is several times slower on large genre files.
+  if (!in) return fail(Errc::io, "cannot open '" + path.string() + "'");
+  // One sized read; streaming through rdbuf() is several times slower on large files.
   std::string text(static_cast<std::size_t>(size), '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (static_cast<std::size_t>(in.gcount()) != text.size()) {
-    return fail(Errc::io, "cannot read style profile file '" + path.string() + "'");
+    return fail(Errc::io, "cannot read '" + path.string() + "'");
   }
+  return text;
+}
+
+Result<StyleProfile> load_profile_file(const std::filesystem::path& path) {
+  auto read = read_text_file(path);
+  if (!read) {
+    Error e = read.error();
+    e.message = "style profile " + e.message;
+    return std::unexpected(std::move(e));
+  }
+  const std::string& text = *read;
   auto profile = profile_from_text(text);
   if (!profile) {
     Error e = profile.error();

@@ -1,6 +1,7 @@
 #pragma once
 // JSON codec for style profiles (data/genres/*.json, data/artists/*.json, API bodies).
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -17,5 +18,7 @@ namespace mdg {
 // Parses text first; syntax errors carry the byte offset.
 [[nodiscard]] Result<StyleProfile> profile_from_text(std::string_view text);
 [[nodiscard]] Result<StyleProfile> load_profile_file(const std::filesystem::path& path);
+// The whole file in one sized read; not_found / io errors name the path.
+[[nodiscard]] Result<std::string> read_text_file(const std::filesystem::path& path);
 
 }  // namespace mdg
