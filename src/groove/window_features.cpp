@@ -225,6 +225,23 @@ std::vector<double> window_features(const SnappedTake& take, int first_bar, int 
   return out;
 }
 
+std::string window_feature_name(std::size_t index, int steps_per_bar) {
+  const auto steps = static_cast<std::size_t>(std::max(steps_per_bar, 0));
+  if (steps > 0 && index < kLaneCount * steps) {
+    return "onset " + std::string(lane_id(kAllLanes[index / steps])) + "@" +
+           std::to_string(index % steps);
+  }
+  std::size_t rest = index - kLaneCount * steps;
+  if (rest < kLaneCount) return "velocity " + std::string(lane_id(kAllLanes[rest]));
+  rest -= kLaneCount;
+  if (rest < kLaneCount) return "hits/bar " + std::string(lane_id(kAllLanes[rest]));
+  rest -= kLaneCount;
+  static constexpr std::array<const char*, kWindowSummaryFeatures> kSummary = {
+      "density", "syncopation", "swing 8th", "swing 16th", "ghost rate", "velocity sd",
+      "offset mean", "offset sd"};
+  return rest < kSummary.size() ? kSummary[rest] : "";
+}
+
 std::string onset_key(const SnappedTake& take, int first_bar, int bars) {
   const int begin = std::clamp(first_bar, 0, take.bars);
   const int end = std::clamp(first_bar + std::max(bars, 0), begin, take.bars);

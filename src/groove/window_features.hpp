@@ -66,6 +66,10 @@ struct SnappedTake {
 [[nodiscard]] std::size_t window_feature_count(int steps_per_bar) noexcept;
 inline constexpr std::size_t kWindowSummaryFeatures = 8;
 [[nodiscard]] std::vector<double> window_features(const SnappedTake& take, int first_bar, int bars);
+// A short name for feature `index` ("onset snare@5", "velocity kick", "hits/bar hat",
+// "density", "syncopation", "swing 8th", "swing 16th", "ghost rate", "velocity sd",
+// "offset mean", "offset sd"); empty past the end.
+[[nodiscard]] std::string window_feature_name(std::size_t index, int steps_per_bar);
 
 // Which lanes hit at each step of the window: '1' or '0' per (bar, step, lane), in cell
 // order; two windows of the same length compare position by position.

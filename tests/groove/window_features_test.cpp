@@ -81,6 +81,14 @@ TEST(WindowFeatures, SwungEighthsGiveATwoToOneRatioAndSnapLateHitsForward) {
   EXPECT_DOUBLE_EQ(f[onset_index(Lane::ride, 2)], 0.0);
 }
 
+TEST(WindowFeatures, FeatureNamesFollowTheLayout) {
+  EXPECT_EQ(window_feature_name(onset_index(Lane::snare, 5), 16), "onset snare@5");
+  EXPECT_EQ(window_feature_name(kLaneCount * 16, 16), "velocity kick");
+  EXPECT_EQ(window_feature_name(kLaneCount * 17 + lane_index(Lane::ride), 16), "hits/bar ride");
+  EXPECT_EQ(window_feature_name(window_feature_count(16) - 1, 16), "offset sd");
+  EXPECT_EQ(window_feature_name(window_feature_count(16), 16), "");
+}
+
 TEST(WindowFeatures, SnapRefusesAnotherMeter) {
   Pattern p = two_bar_beat();
   p.meter = {3, 4};
