@@ -11,6 +11,7 @@
 
 #include "service/analyze.hpp"
 #include "service/generate.hpp"
+#include "service/humanize.hpp"
 #include "style/library.hpp"
 #include "style/params.hpp"
 
@@ -43,6 +44,7 @@ mdg::Result<mdg::StyleLibrary> open_library(const std::string& data_dir) {
 
 struct GenerateArgs {
   std::string artist;
+  std::string blend;
   std::map<std::string, std::string> values;  // parameter name -> text as typed
   std::string out = "out";
   std::string data_dir;
@@ -53,6 +55,7 @@ struct GenerateArgs {
 int run_generate(const GenerateArgs& args) {
   mdg::GenerateRequest request;
   request.artist = args.artist;
+  request.blend = args.blend;
   request.out_dir = args.out;
   request.midi_format = args.format;
   std::optional<std::uint64_t> seed;
@@ -91,6 +94,42 @@ int run_generate(const GenerateArgs& args) {
   return 0;
 }
 
+struct HumanizeArgs {
+  std::string input;
+  std::string style;
+  std::map<std::string, std::string> values;  // parameter name -> text as typed
+  std::string out;
+  std::string data_dir;
+  int format = 1;
+  bool json = false;
+};
+
+int run_humanize(const HumanizeArgs& args) {
+  mdg::HumanizeRequest request;
+  request.input = args.input;
+  request.style = args.style;
+  request.output = args.out;
+  request.midi_format = args.format;
+  std::optional<std::uint64_t> seed;
+  for (const auto& [name, text] : args.values) {
+    auto value = mdg::parse_param(*mdg::find_param(name), text);
+    if (!value) return report(value.error());
+    if (name == "amount") request.options.amount = *value;
+    else if (name == "seed") seed = static_cast<std::uint64_t>(*value);
+  }
+  request.options.seed =
+      seed ? *seed
+           : static_cast<std::uint64_t>(
+                 std::chrono::system_clock::now().time_since_epoch().count() % 1000000000);
+  auto library = open_library(args.data_dir);
+  if (!library) return report(library.error());
+  auto response = mdg::run_humanize(*library, request);
+  if (!response) return report(response.error());
+  if (args.json) std::cout << mdg::humanize_to_json(*response).dump(2) << '\n';
+  else std::cout << mdg::render_humanize_text(*response);
+  return 0;
+}
+
 int run_list(const std::string& data_dir, bool json) {
   auto library = open_library(data_dir);
   if (!library) return report(library.error());
@@ -118,7 +157,11 @@ int main(int argc, char** argv) {
 
   GenerateArgs gen;
   auto* generate = app.add_subcommand("generate", "generate variations in an artist's or genre's style");
-  generate->add_option("artist", gen.artist, "artist, band, drummer or genre name")->required();
+  // With --blend the positional name is left out: the blend names every style it mixes.
+  generate->add_option("artist", gen.artist, "artist, band, drummer or genre name (omit it with --blend)");
+  generate->add_option("--blend", gen.blend,
+                       "mix 2-4 styles' models instead of one name, e.g. \"John Bonham:0.7,Questlove:0.3\" "
+                       "(weights > 0, normalized)");
   for (const auto& spec : mdg::generate_param_specs()) {
     const std::string name(spec.name);
     auto* option = generate->add_option_function<std::string>(
@@ -138,6 +181,21 @@ int main(int argc, char** argv) {
   analyze->add_option("path", analyze_path, "a .mid file or a folder")->required();
   analyze->add_flag("--json", analyze_json, "print the full groove model as JSON");
 
+  HumanizeArgs hum;
+  auto* humanize = app.add_subcommand(
+      "humanize", "give your own drum MIDI file an artist's or genre's timing and dynamics (same notes)");
+  humanize->add_option("input", hum.input, "a .mid file with a drum part")->required();
+  humanize->add_option("--style", hum.style, "artist, band, drummer or genre whose feel to apply")->required();
+  for (const auto& spec : mdg::humanize_param_specs()) {
+    const std::string name(spec.name);
+    humanize->add_option_function<std::string>(
+        "--" + name, [&hum, name](const std::string& text) { hum.values[name] = text; }, option_help(spec));
+  }
+  humanize->add_option("-o,--out", hum.out, "the .mid file to write")->required();
+  humanize->add_option("--format", hum.format, "Standard MIDI File format: 0 or 1")->capture_default_str();
+  humanize->add_flag("--json", hum.json, "print a machine-readable summary");
+  humanize->add_option("--data", hum.data_dir, "knowledge-base folder (default: the shipped data)");
+
   std::string list_data;
   bool list_json = false;
   auto* list = app.add_subcommand("list", "list the artists and genres the knowledge base knows");
@@ -152,6 +210,7 @@ int main(int argc, char** argv) {
   }
 
   if (generate->parsed()) return run_generate(gen);
+  if (humanize->parsed()) return run_humanize(hum);
   if (list->parsed()) return run_list(list_data, list_json);
   if (analyze->parsed()) {
     auto result = mdg::analyze_path(analyze_path);

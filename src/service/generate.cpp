@@ -40,13 +40,20 @@ Result<GenerateResponse> run_generate(const StyleLibrary& library, const Generat
     return fail(Errc::invalid_argument, "MIDI format " + std::to_string(request.midi_format) +
                                             " is not supported; allowed: 0, 1");
   }
-  auto profile = library.resolve(request.artist);
+  if (!request.blend.empty() && !request.artist.empty()) {
+    return fail(Errc::invalid_argument, "give either a style name ('" + request.artist +
+                                            "') or --blend, not both; a blend names all its styles");
+  }
+  if (request.blend.empty() && request.artist.empty()) {
+    return fail(Errc::invalid_argument, "no style given: name an artist or genre, or use --blend \"A:0.7,B:0.3\"");
+  }
+  auto profile = request.blend.empty() ? library.resolve(request.artist) : resolve_blend(library, request.blend);
   if (!profile) return std::unexpected(profile.error());
   auto generation = generate(*profile, request.options);
   if (!generation) return std::unexpected(generation.error());
 
   GenerateResponse response;
-  response.query = request.artist;
+  response.query = request.blend.empty() ? request.artist : request.blend;
   response.profile = std::move(*profile);
   response.generation = std::move(*generation);
 

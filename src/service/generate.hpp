@@ -9,12 +9,16 @@
 
 #include "core/error.hpp"
 #include "generate/engine.hpp"
+#include "style/blend.hpp"
 #include "style/library.hpp"
 
 namespace mdg {
 
 struct GenerateRequest {
   std::string artist;
+  // "Name A:0.7,Name B:0.3" (2-4 members): generate from a blend of styles instead of one
+  // name; `artist` must then be empty (the blend names every style it mixes).
+  std::string blend;
   GenerateOptions options;
   std::filesystem::path out_dir = "out";
   int midi_format = 1;  // 0 or 1
