@@ -25,7 +25,7 @@ char cell_char(std::uint8_t velocity) {
 std::string row_label(Lane lane, DrumNote note) {
   const auto* voice = drum_voice(note);
   std::string label = voice != nullptr ? std::string(voice->name) : std::string(lane_id(lane));
-  if (label.size() > 12) label.resize(12);
+  if (label.size() > 13) label.resize(13);
   return label;
 }
 
@@ -88,7 +88,7 @@ std::string render_grid(const GrooveGrid& grid) {
   std::string out;
   for (int first = 0; first < grid.bars; first += bars_per_line) {
     const int last = std::min(grid.bars, first + bars_per_line);
-    std::string header = fmt::format("  {:<12} ", fmt::format("bar {}", first + 1));
+    std::string header = fmt::format("  {:<13} ", fmt::format("bar {}", first + 1));
     for (int bar = first; bar < last; ++bar) {
       header += '|';
       int beat = 0;
@@ -105,7 +105,7 @@ std::string render_grid(const GrooveGrid& grid) {
     for (Lane lane : kRowOrder) {
       const auto li = lane_index(lane);
       if (!used[li]) continue;
-      std::string row = fmt::format("  {:<12} ", row_label(lane, grid.lane_notes[li]));
+      std::string row = fmt::format("  {:<13} ", row_label(lane, grid.lane_notes[li]));
       for (int bar = first; bar < last; ++bar) {
         row += '|';
         for (int s = 0; s < slots; ++s) row += cell_char(grid.at(bar, s, lane));
