@@ -254,15 +254,29 @@ struct Engine {
     }
   }
 
-  std::vector<LaneMask> mutate(const std::vector<LaneMask>& core, double p,
-                               const std::vector<LaneMask>* before, Rng& rng) const {
+  // A variation of the core bar that differs from it in about `edits` lane hits: slots
+  // drawn at random are re-sampled from the model in their new context until the bar is
+  // that far from the core (a model with one choice per context, a loop, stays unchanged).
+  // The downbeat anchors the groove and is re-sampled far less often.
+  std::vector<LaneMask> vary(const std::vector<LaneMask>& core, int edits,
+                             const std::vector<LaneMask>* before, Rng& rng) const {
     std::vector<LaneMask> bar(core);
-    for (std::size_t i = 0; i < slots(); ++i) {
-      // The downbeat anchors the groove: change it far less often.
-      const double pi = plan.slots[i].tick == 0 ? p * 0.25 : p;
-      if (rng.chance(pi)) bar[i] = draw(beat, i, context_of(i, bar, before), false, rng);
+    const std::size_t n = slots();
+    const auto tries = static_cast<int>(6 * n);
+    for (int t = 0; t < tries && lane_distance(bar, core) < edits; ++t) {
+      const auto i = static_cast<std::size_t>(rng.below(n));
+      if (plan.slots[i].tick == 0 && !rng.chance(0.25)) continue;
+      bar[i] = draw(beat, i, context_of(i, bar, before), false, rng);
     }
     return bar;
+  }
+
+  static int lane_distance(const std::vector<LaneMask>& a, const std::vector<LaneMask>& b) {
+    int d = 0;
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+      d += std::popcount(static_cast<unsigned>(a[i] ^ b[i]));
+    }
+    return d;
   }
 };
 
@@ -419,7 +433,9 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
 
   const int phrase = std::clamp(profile.traits.phrase_bars, 1, 16);
   const double fill_prob = profile.traits.fill_rate >= 0.0 ? profile.traits.fill_rate : 0.85;
-  const double mutate_p = 0.04 + 0.16 * c;
+  // Bars after the first vary the core by a few hits each (more when busier), so that
+  // neighbouring bars differ about as much as a drummer's do without losing the groove.
+  const double edits_mean = 1.5 + 2.0 * c;
   const Rng root(options.seed);
   std::vector<std::vector<LaneMask>> accepted;
 
@@ -436,8 +452,8 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
       forced_ghosts.assign(masks.size(), false);
       std::vector<LaneMask> previous = core;  // the loop's bar before bar 1 is its core
       for (int bar = 0; bar < options.bars; ++bar) {
-        std::vector<LaneMask> bm =
-            bar == 0 ? core : engine.mutate(core, bar % 2 == 1 ? mutate_p * 1.5 : mutate_p, &previous, rng);
+        const int edits = bar == 0 ? 0 : static_cast<int>(std::floor(edits_mean + 2.0 * rng.uniform() - 0.5));
+        std::vector<LaneMask> bm = engine.vary(core, edits, &previous, rng);
         const bool phrase_end = options.bars >= 2 && ((bar + 1) % phrase == 0 || bar == options.bars - 1);
         std::size_t groove_end = slots;
         if (phrase_end && rng.chance(fill_prob)) {
