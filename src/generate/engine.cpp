@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <optional>
 
 #include "core/rng.hpp"
@@ -17,6 +18,11 @@ constexpr LaneMask bit(Lane lane) { return static_cast<LaneMask>(1U << lane_inde
 constexpr LaneMask kSnareOrToms =
     bit(Lane::snare) | bit(Lane::low_tom) | bit(Lane::mid_tom) | bit(Lane::high_tom);
 constexpr LaneMask kTimekeepers = bit(Lane::closed_hat) | bit(Lane::open_hat) | bit(Lane::ride);
+
+// Core-bar choice: the temperature of the draw among candidates (in typicality units) and
+// the bonus per hit of distance from the other variations' cores (up to 12 hits).
+constexpr double kCoreTemperature = 2.0;
+constexpr double kCoreSpread = 0.5;
 
 struct Lean {
   double strong = 1.0;
@@ -156,24 +162,38 @@ struct Engine {
   }
 
   // The bar the variation is built on: each candidate is sampled after a warm-up bar so
-  // that even its first beat is drawn in full context; the most typical of the candidates
-  // wins. Fewer candidates at higher complexity let rarer, busier bars through.
-  std::vector<LaneMask> core_bar(Rng& rng) const {
+  // that even its first beat is drawn in full context. A candidate is drawn with weight
+  // exp(score), where the score is its typicality plus a bonus for differing from the
+  // cores of the variations already made: the variations stay typical of the style
+  // without all converging on its most common groove. Fewer candidates at higher
+  // complexity let rarer, busier bars through.
+  std::vector<LaneMask> core_bar(const std::vector<std::vector<LaneMask>>& others, Rng& rng) const {
     const int candidates = std::max(1, static_cast<int>(std::lround(2.0 + 14.0 * (1.0 - options.complexity))));
-    std::vector<LaneMask> best;
-    double best_score = 0.0;
-    for (int attempt = 0; attempt < candidates || best.empty(); ++attempt) {
+    std::vector<std::vector<LaneMask>> pool;
+    std::vector<double> scores;
+    for (int attempt = 0; attempt < candidates || pool.empty(); ++attempt) {
       const std::vector<LaneMask> warm_up = sample_bar(nullptr, rng);
       std::vector<LaneMask> bar = sample_bar(&warm_up, rng);
       // A groove needs a pulse: at least one hit per beat.
       if (hit_count(bar, 0, bar.size()) < plan.beats && attempt < 4 * candidates) continue;
-      const double score = typicality(bar);
-      if (best.empty() || score > best_score) {
-        best = std::move(bar);
-        best_score = score;
+      double score = typicality(bar);
+      if (!others.empty()) {
+        int nearest = std::numeric_limits<int>::max();
+        for (const auto& o : others) nearest = std::min(nearest, lane_distance(bar, o));
+        score += kCoreSpread * std::min(nearest, 12);
       }
+      scores.push_back(score / kCoreTemperature);
+      pool.push_back(std::move(bar));
     }
-    return best;
+    const double top = *std::max_element(scores.begin(), scores.end());
+    double sum = 0.0;
+    for (double& sc : scores) sum += (sc = std::exp(sc - top));
+    double pick = rng.uniform() * sum;
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+      pick -= scores[i];
+      if (pick < 0.0) return pool[i];
+    }
+    return pool.back();
   }
 
   // Returns the first slot of the fill region for a bar: the fill lasts about a beat at
@@ -438,6 +458,7 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
   const double edits_mean = 1.5 + 2.0 * c;
   const Rng root(options.seed);
   std::vector<std::vector<LaneMask>> accepted;
+  std::vector<std::vector<LaneMask>> cores;
 
   for (int v = 0; v < options.variations; ++v) {
     std::vector<LaneMask> masks;
@@ -446,7 +467,7 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
     Rng rng = root.fork(static_cast<std::uint64_t>(v));
     for (int attempt = 0; attempt < 16; ++attempt) {
       const std::size_t slots = engine.slots();
-      const auto core = engine.core_bar(rng);
+      const auto core = engine.core_bar(cores, rng);
       masks.assign(static_cast<std::size_t>(options.bars) * slots, 0);
       fill_bars.assign(static_cast<std::size_t>(options.bars), false);
       forced_ghosts.assign(masks.size(), false);
@@ -454,6 +475,11 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
       for (int bar = 0; bar < options.bars; ++bar) {
         const int edits = bar == 0 ? 0 : static_cast<int>(std::floor(edits_mean + 2.0 * rng.uniform() - 0.5));
         std::vector<LaneMask> bm = engine.vary(core, edits, &previous, rng);
+        // A drummer rarely plays the very same bar twice in a row; nor does a variation
+        // (unless the style leaves no choice).
+        for (int retry = 0; retry < 4 && bar > 0 && bm == previous; ++retry) {
+          bm = engine.vary(core, std::max(edits, 1), &previous, rng);
+        }
         const bool phrase_end = options.bars >= 2 && ((bar + 1) % phrase == 0 || bar == options.bars - 1);
         std::size_t groove_end = slots;
         if (phrase_end && rng.chance(fill_prob)) {
@@ -478,6 +504,7 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
       rng = root.fork(static_cast<std::uint64_t>(v) + 1000ULL * static_cast<std::uint64_t>(attempt + 1));
     }
     accepted.push_back(masks);
+    cores.push_back(std::vector<LaneMask>(masks.begin(), masks.begin() + static_cast<std::ptrdiff_t>(engine.slots())));
     out.variations.push_back(render(engine, masks, fill_bars, forced_ghosts, out.tempo_bpm, v, rng));
   }
   return out;
