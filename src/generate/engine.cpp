@@ -20,9 +20,12 @@ constexpr LaneMask kSnareOrToms =
 constexpr LaneMask kTimekeepers = bit(Lane::closed_hat) | bit(Lane::open_hat) | bit(Lane::ride);
 
 // Core-bar choice: the temperature of the draw among candidates (in typicality units) and
-// the bonus per hit of distance from the other variations' cores (up to 12 hits).
+// the bonus per hit of distance from the other variations' cores (up to kCoreSpreadCap hits).
 constexpr double kCoreTemperature = 2.0;
-constexpr double kCoreSpread = 0.5;
+constexpr double kCoreSpread = 1.0;
+constexpr int kCoreSpreadCap = 20;
+// The spread (log-SD) of the density leaning of the variations of one request.
+constexpr double kDensitySpread = 0.4;
 
 struct Lean {
   double strong = 1.0;
@@ -180,7 +183,7 @@ struct Engine {
       if (!others.empty()) {
         int nearest = std::numeric_limits<int>::max();
         for (const auto& o : others) nearest = std::min(nearest, lane_distance(bar, o));
-        score += kCoreSpread * std::min(nearest, 12);
+        score += kCoreSpread * std::min(nearest, kCoreSpreadCap);
       }
       scores.push_back(score / kCoreTemperature);
       pool.push_back(std::move(bar));
@@ -440,7 +443,7 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
   const double lean = std::clamp(profile.traits.density, 0.2, 5.0) * std::pow(2.0, (c - 0.5) * 1.6);
   // On the sixteenth grid, eighths the style measurably swings are swung by that ratio.
   const StyleTraits traits = StyleFeel(beat, plan, profile.traits).traits();
-  const Engine engine{profile, options, plan, beat, fill, Lean{std::sqrt(lean), lean}, traits};
+  const Engine base{profile, options, plan, beat, fill, Lean{std::sqrt(lean), lean}, traits};
 
   Generation out;
   out.style_id = profile.id;
@@ -465,6 +468,12 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
     std::vector<bool> fill_bars;
     std::vector<bool> forced_ghosts;
     Rng rng = root.fork(static_cast<std::uint64_t>(v));
+    // Drummers of one style differ in how much they play: each variation leans a little
+    // sparser or busier around the requested complexity (the same seed draws the same
+    // leaning at every complexity, so complexity still orders the density).
+    Engine engine = base;
+    const double leaning = std::exp(kDensitySpread * root.fork(0xDE5100ULL + static_cast<std::uint64_t>(v)).normal());
+    engine.lean = Lean{std::sqrt(lean * leaning), lean * leaning};
     for (int attempt = 0; attempt < 16; ++attempt) {
       const std::size_t slots = engine.slots();
       const auto core = engine.core_bar(cores, rng);
