@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <set>
 
 #include "core/rng.hpp"
@@ -183,6 +184,55 @@ TEST(Generate, VariationsAreDistinct) {
     }
     EXPECT_TRUE(seen.insert(onsets).second) << "duplicate variation";
   }
+}
+
+// Onset lanes (ignoring velocity) of one bar of a grid.
+std::vector<LaneMask> bar_masks(const GrooveGrid& g, int bar) {
+  std::vector<LaneMask> out;
+  for (int s = 0; s < g.slots_per_bar(); ++s) {
+    LaneMask m = 0;
+    for (Lane lane : kAllLanes) {
+      if (g.at(bar, s, lane) > 0) m = static_cast<LaneMask>(m | (1U << lane_index(lane)));
+    }
+    out.push_back(m);
+  }
+  return out;
+}
+
+int lane_distance(const std::vector<LaneMask>& a, const std::vector<LaneMask>& b) {
+  int d = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) d += std::popcount(static_cast<unsigned>(a[i] ^ b[i]));
+  return d;
+}
+
+TEST(Generate, NeighbouringBarsDifferByAFewHitsAndKeepTheGroove) {
+  auto profile = profile_from({varied_grooves(64, 2)});
+  profile.traits.fill_rate = 0.0;  // no fills: every bar is groove
+  GenerateOptions o;
+  o.bars = 16;
+  o.humanize = 0.0;
+  o.seed = 21;
+  auto g = generate(profile, o);
+  ASSERT_TRUE(g);
+  double total = 0.0;
+  int pairs = 0;
+  for (const auto& v : g->variations) {
+    for (int bar = 0; bar < 16; ++bar) {
+      const auto here = bar_masks(v.grid, bar);
+      // The backbeat every training bar plays is in every generated bar.
+      EXPECT_GT(v.grid.at(bar, 4, Lane::snare), 0) << bar;
+      EXPECT_GT(v.grid.at(bar, 12, Lane::snare), 0) << bar;
+      if (bar == 0) continue;
+      const int d = lane_distance(here, bar_masks(v.grid, bar - 1));
+      EXPECT_GT(d, 0) << "bar " << bar << " repeats the bar before";
+      EXPECT_LE(d, 14) << "bar " << bar << " is no longer the same groove";
+      total += d;
+      ++pairs;
+    }
+  }
+  // Like a drummer's bars (about 5 edits apart), neither a loop nor noise.
+  EXPECT_GE(total / pairs, 2.0);
+  EXPECT_LE(total / pairs, 8.0);
 }
 
 TEST(Generate, TempoComesFromTheStyleRangeWhenNotGiven) {
