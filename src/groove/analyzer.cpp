@@ -245,6 +245,8 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
                   : 0;
   const std::size_t bars = std::max(length_bars, any ? last_bar + 1 : 0);
   if (bars == 0) return true;
+  placement_ms_ += bias * ms_per_tick(tempo_at(pattern, 0));
+  ++placed_takes_;
 
   std::vector<Cell> cells(bars * steps * kLaneCount);
   auto cell_at = [&](std::size_t bar, std::size_t step, std::size_t lane) -> Cell& {
@@ -463,6 +465,7 @@ GrooveModel GrooveAccumulator::finish() const {
     model.syncopation = syncopation_ / bars_;
     model.fill_rate = static_cast<double>(fill_bars_) / all_bars_;
   }
+  if (placed_takes_ > 0) model.placement_ms = placement_ms_ / placed_takes_;
   model.swing_ratio = swing_from_phases(beat_phases_, options_.swing_min_evidence);
   model.swing_ratio_16th = swing_from_phases(eighth_phases_, options_.swing_min_evidence);
   std::uint32_t snare_hits = 0, snare_ghosts = 0;

@@ -98,6 +98,8 @@ class GrooveAccumulator {
   std::uint64_t onsets_ = 0;
   double abs_error_ms_ = 0;
   double syncopation_ = 0;
+  double placement_ms_ = 0;        // sum of the takes' placement bias in ms
+  std::uint32_t placed_takes_ = 0; // takes with onsets, the divisor of placement_ms_
   std::array<LaneSums, kLaneCount> lanes_;
   std::vector<StepCounts> transitions_;
   std::vector<double> beat_phases_;    // off-beat position within the quarter note, per beat

@@ -1,7 +1,8 @@
-// JSON layout of a groove model (all fields required when decoding):
+// JSON layout of a groove model (all fields required when decoding, except placement_ms,
+// which models written before it existed lack; it then reads as 0):
 //   {"meter": "4/4", "grid": "sixteenth", "bars": 120,
 //    "density": 14.2, "swing_ratio": 1.0, "swing_ratio_16th": 1.0, "ghost_rate": 0.1,
-//    "syncopation": 2.3, "fill_rate": 0.05,
+//    "syncopation": 2.3, "fill_rate": 0.05, "placement_ms": -9.5,
 //    "lanes": {"kick": {"note": 36, "hits_per_bar": 4.1, "velocity_mean": .., "velocity_sd": ..,
 //                       "offset_mean_ms": .., "offset_sd_ms": ..,
 //                       "steps": [{"onset_prob": .., "velocity_mean": .., "velocity_sd": ..,
@@ -57,6 +58,7 @@ json model_to_json(const GrooveModel& m) {
   j["ghost_rate"] = round4(m.ghost_rate);
   j["syncopation"] = round4(m.syncopation);
   j["fill_rate"] = round4(m.fill_rate);
+  j["placement_ms"] = round4(m.placement_ms);
   json lanes = json::object();
   for (Lane lane : kAllLanes) {
     const LaneStats& s = m.lanes[lane_index(lane)];
@@ -306,6 +308,11 @@ Result<GrooveModel> decode_model(const json& j, const std::string& prefix) {
     auto v = number(j, spec.key, prefix, spec.min, spec.max);
     if (!v) return std::unexpected(v.error());
     m.*spec.member = *v;
+  }
+  if (j.contains("placement_ms")) {
+    auto v = number(j, "placement_ms", prefix, -1000, 1000);
+    if (!v) return std::unexpected(v.error());
+    m.placement_ms = *v;
   }
 
   const auto steps = static_cast<std::size_t>(m.grid.steps_per_bar());

@@ -83,6 +83,10 @@ struct GrooveModel {
   double ghost_rate = 0.0;       // share of snare hits that are ghost notes
   double syncopation = 0.0;      // mean syncopation per bar (metric-weight based, >= 0)
   double fill_rate = 0.0;        // share of bars that are fills
+  // Where the style's takes sit against the click, in ms (- = ahead): the mean over the
+  // analysed performances of each one's placement bias (placement_bias_ticks). Step and
+  // lane offsets are measured from each take's own pulse and leave this out.
+  double placement_ms = 0.0;
 
   [[nodiscard]] bool empty() const noexcept { return bars == 0; }
   [[nodiscard]] int steps() const noexcept { return grid.steps_per_bar(); }
