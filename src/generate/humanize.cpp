@@ -76,11 +76,17 @@ Placed snap(const BarPlan& plan, std::int64_t tick, int bars) {
 
 Result<HumanizeOptions> validate(const HumanizeOptions& options) {
   if (auto r = check_param(*find_param("amount"), options.amount); !r) return std::unexpected(r.error());
+  if (!std::isfinite(options.variation) || options.variation < 0.0 || options.variation > 1.0) {
+    return fail(Errc::invalid_argument, "humanize variation " + std::to_string(options.variation) +
+                                            " is out of range; allowed: 0-1");
+  }
   return options;
 }
 
-StyleFeel::StyleFeel(const GrooveModel& model, const BarPlan& plan, const StyleTraits& traits)
-    : model_(model), plan_(plan), traits_(traits) {
+StyleFeel::StyleFeel(const GrooveModel& model, const BarPlan& plan, const StyleTraits& traits,
+                     FeelOptions options)
+    : model_(model), plan_(plan), traits_(traits), options_(options) {
+  options_.variation = std::isfinite(options_.variation) ? std::clamp(options_.variation, 0.0, 1.0) : 1.0;
   // On the sixteenth grid, eighths the style measurably swings are swung by that ratio.
   if (traits_.swing == 0.0 && plan.subdivision == Subdivision::sixteenth &&
       model.swing_ratio >= kMeasuredSwingMin) {
@@ -129,7 +135,9 @@ double StyleFeel::timing_ms(Lane lane, const Slot& slot, Rng& rng) const {
   const double mean = swing_ticks(slot) != 0.0 ? 0.0 : st.offset_mean_ms;
   const double z = std::sqrt(kBeatTimingShare) * beat_drift_ +
                    std::sqrt(1.0 - kBeatTimingShare) * rng.normal();
-  return mean + traits_.laid_back_ms + traits_.timing_spread * st.offset_sd_ms * z;
+  const double placement = options_.placement ? model_.placement_ms : 0.0;
+  return mean + traits_.laid_back_ms + placement +
+         options_.variation * traits_.timing_spread * st.offset_sd_ms * z;
 }
 
 std::int64_t StyleFeel::place(int bar, std::size_t slot, double original, double feel_ms,
@@ -158,7 +166,7 @@ double StyleFeel::quantized_velocity(Lane lane, int source_step, bool ghost) con
 double StyleFeel::velocity(Lane lane, int source_step, bool ghost, std::optional<double> rank_z,
                            Rng& rng) const {
   const double mean = quantized_velocity(lane, source_step, ghost);
-  const double noise = rng.normal();
+  const double noise = options_.variation * rng.normal();
   if (ghost) {
     return std::clamp(mean + kGhostVelocitySd * noise, 1.0, static_cast<double>(kGhostVelocity));
   }
@@ -172,6 +180,25 @@ double StyleFeel::velocity(Lane lane, int source_step, bool ghost, std::optional
         std::sqrt(1.0 - kRankShare) * noise;
   }
   return std::clamp(mean + traits_.dynamics * sd * z, kGhostVelocity + 1.0, 127.0);
+}
+
+double StyleFeel::expected_velocity(Lane lane, int source_step) const {
+  const double g = std::clamp(ghost_prob(lane, source_step), 0.0, 1.0);
+  return g * quantized_velocity(lane, source_step, true) +
+         (1.0 - g) * quantized_velocity(lane, source_step, false);
+}
+
+double StyleFeel::expected_velocity(Lane lane, int source_step, Rng& rng) const {
+  const double mean = expected_velocity(lane, source_step);
+  const double noise = options_.variation * rng.normal();
+  if (mean <= kGhostVelocity) {
+    return std::clamp(mean + kGhostVelocitySd * noise, 1.0, static_cast<double>(kGhostVelocity));
+  }
+  const LaneStats& ls = model_.lanes[lane_index(lane)];
+  const auto step = static_cast<std::size_t>(source_step);
+  const StepStats st = source_step >= 0 && step < ls.steps.size() ? ls.steps[step] : StepStats{};
+  const double sd = st.velocity_mean > 0.0 ? st.velocity_sd : ls.velocity_sd;
+  return std::clamp(mean + traits_.dynamics * sd * noise, kGhostVelocity + 1.0, 127.0);
 }
 
 Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const HumanizeOptions& raw) {
@@ -192,7 +219,7 @@ Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const Hum
     return fail(Errc::unsupported, "meter " + in.meter.to_string() + " gives no grid steps");
   }
   const GrooveModel& model = style.groove.beat(plan.subdivision);
-  StyleFeel feel(model, plan, style.traits);
+  StyleFeel feel(model, plan, style.traits, FeelOptions{options.variation, true});
 
   std::int64_t last = 0;
   for (const Hit& h : in.hits) last = std::max(last, h.tick);
@@ -257,13 +284,14 @@ Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const Hum
     bool ghost = h.velocity <= kGhostVelocity;
     std::optional<double> rank_z;
     if (flat) {
-      ghost = feel.ghost_prob(lane, slot.source_step) > 0.5;
+      ghost = feel.expected_velocity(lane, slot.source_step) <= kGhostVelocity;
     } else if (!ghost && d.accents > 1) {
       const double mean = d.sum / d.accents;
       const double var = std::max(0.0, d.sum_sq / d.accents - mean * mean);
       if (var > 0.0) rank_z = (h.velocity - mean) / std::sqrt(var);
     }
-    const double target = feel.velocity(lane, slot.source_step, ghost, rank_z, rng);
+    const double target = flat ? feel.expected_velocity(lane, slot.source_step, rng)
+                               : feel.velocity(lane, slot.source_step, ghost, rank_z, rng);
     const double velocity = a * target + (1.0 - a) * h.velocity;
     out.hits[i].velocity = static_cast<std::uint8_t>(std::clamp(std::lround(velocity), 1L, 127L));
     const double feel_ms = feel.timing_ms(lane, slot, rng);

@@ -4,7 +4,7 @@
 // StyleFeel; humanize() applies the same feel to a user's own pattern.
 //
 // Timing model. A note's offset from its grid position, in ms, is
-//     mean(lane, step) + laid_back + timing_spread * sd(lane, step) * z
+//     mean(lane, step) + laid_back + placement + variation * timing_spread * sd(lane, step) * z
 // where z is standard normal and correlated within a beat:
 //     z = sqrt(kBeatTimingShare) * beat_drift + sqrt(1 - kBeatTimingShare) * own
 // with beat_drift drawn once per beat and own drawn per note (both standard normal). Two
@@ -12,11 +12,30 @@
 // drifts ahead of or behind the grid for a beat at a time rather than jittering each note
 // independently; notes of different beats are uncorrelated. Steps the style rarely plays
 // borrow strength from the lane: with n hits at the step, its mean and sd are shrunk
-// towards the lane's by n / (n + kShrinkHits).
+// towards the lane's by n / (n + kShrinkHits). `placement` is the style's measured
+// placement against the click (GrooveModel::placement_ms; players who follow a click sit
+// ahead of it on average) and `variation` the share of the measured spread that is played
+// as random deviation (FeelOptions).
 //
 // Dynamics model. Accents (non-ghost hits) draw from the step's velocity distribution
-// (mean, sd scaled by the dynamics trait), ghost notes from its ghost-note mean; an accent
-// never lands at or below kGhostVelocity and a ghost never above it.
+// (mean, variation * sd scaled by the dynamics trait), ghost notes from its ghost-note mean;
+// an accent never lands at or below kGhostVelocity and a ghost never above it.
+//
+// Why humanize() plays less randomness than the engine. The mean offsets and velocities are
+// what a style's players do on average at each lane and bar position; the random part only
+// stands for what differs from one performance to the next, and no draw can predict how one
+// particular performance deviates: every unit of random spread moves a humanized note
+// further from the performance it imitates on average (measured against the Groove MIDI
+// Dataset's validation takes by bench/quality, section 5). humanize() therefore plays the
+// systematic feel in full and keeps kHumanizeVariation of the measured spread, mostly as the
+// shared per-beat drift that makes timing sound played rather than sequenced. The engine
+// renders generated variations with the full measured spread (variation 1), where a
+// generated groove should vary the way the style's takes do.
+//
+// Placement. humanize() applies the style's placement against the click: a user's pattern
+// lives on a DAW grid the way a take follows the click. The engine does not: a generated
+// pattern is its own time reference (there is no click to be ahead of, and a downbeat at
+// tick 0 cannot move earlier), so generated files keep their first downbeat on the grid.
 #include <cstdint>
 #include <optional>
 
@@ -30,12 +49,19 @@ namespace mdg {
 
 class Rng;
 
+// The share of the measured timing and velocity spread humanize() plays as random
+// deviation by default (see "Why humanize() plays less randomness" above).
+inline constexpr double kHumanizeVariation = 0.25;
+
 struct HumanizeOptions {
   double amount = 1.0;     // 0 = leave the input as it is, 1 = the style's full feel
   std::uint64_t seed = 1;  // same seed, same result
+  // Share of the style's measured spread played as random deviation, 0-1 (FeelOptions);
+  // amount scales it with the rest of the feel.
+  double variation = kHumanizeVariation;
 };
 
-// amount must be 0-1 (the error names the allowed range).
+// amount and variation must be 0-1 (the error names the value and the allowed range).
 [[nodiscard]] Result<HumanizeOptions> validate(const HumanizeOptions& options);
 
 // Gives `in` the style's feel, keeping every note (same notes, same count, notes of one
@@ -51,7 +77,9 @@ struct HumanizeOptions {
 //    map to the style's ghost notes, other notes to its accent distribution at a z-score
 //    that follows their loudness rank within the lane (60% rank, 40% fresh noise in
 //    variance); a lane whose notes all have one loud velocity carries no dynamics, so
-//    the style decides: ghost where the style plays the step mostly as a ghost note.
+//    the style decides: each note gets its step's expected velocity (StyleFeel::
+//    expected_velocity: ghost and accent means weighted by the style's ghost share),
+//    a ghost note where that lies at or below kGhostVelocity.
 //  - notes that fold onto no lane (auxiliary percussion) follow the closed hi-hat's feel.
 // amount 0 returns the input unchanged. Errors: amount outside 0-1 (invalid_argument), a
 // style without groove model (invalid_argument).
@@ -63,13 +91,21 @@ inline constexpr double kShrinkHits = 2.0;
 // How far the feel may move a note from its grid position, as a share of a step.
 inline constexpr double kMaxFeelShift = 0.45;
 
+// How much of a style's feel StyleFeel plays beyond its means.
+struct FeelOptions {
+  double variation = 1.0;  // share of the measured spread played as random deviation (0-1)
+  bool placement = false;  // add the style's placement against the click (placement_ms)
+};
+
 // A style's measured feel on one bar plan, note by note. Not thread-safe (holds the
 // current beat's drift); cheap to construct.
 class StyleFeel {
  public:
   // `traits` are the profile's traits; swing measured by the model is filled in when the
   // plan is on the sixteenth grid and the traits impose none (as the engine plays it).
-  StyleFeel(const GrooveModel& model, const BarPlan& plan, const StyleTraits& traits);
+  // `options` default to the engine's rendering: full spread, no placement.
+  StyleFeel(const GrooveModel& model, const BarPlan& plan, const StyleTraits& traits,
+            FeelOptions options = {});
 
   [[nodiscard]] const StyleTraits& traits() const noexcept { return traits_; }
   // The step statistics, shrunk towards the lane's where the step has few hits.
@@ -91,6 +127,13 @@ class StyleFeel {
 
   // The mean velocity of a lane and step: ghost or accent.
   [[nodiscard]] double quantized_velocity(Lane lane, int source_step, bool ghost) const;
+  // The mean velocity the style plays at a lane and step, ghost notes included: the ghost
+  // and accent means weighted by ghost_prob. For a note whose input carries no dynamics
+  // this is the prediction with the least expected error.
+  [[nodiscard]] double expected_velocity(Lane lane, int source_step) const;
+  // expected_velocity plus variation * the step's spread (one normal draw), kept on the
+  // ghost side of kGhostVelocity when the mean is a ghost velocity and above it otherwise.
+  [[nodiscard]] double expected_velocity(Lane lane, int source_step, Rng& rng) const;
   // A velocity drawn from the style's distribution (one normal draw). `rank_z` places an
   // accent by the input's loudness rank (nullopt: pure noise, as the engine uses it).
   [[nodiscard]] double velocity(Lane lane, int source_step, bool ghost,
@@ -100,6 +143,7 @@ class StyleFeel {
   const GrooveModel& model_;
   const BarPlan& plan_;
   StyleTraits traits_;
+  FeelOptions options_;
   double beat_drift_ = 0.0;
 };
 

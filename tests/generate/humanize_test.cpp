@@ -153,8 +153,11 @@ TEST(Humanize, FullAmountPlaysTheStylesMeasuredMeanOffsets) {
     }
   }
   ASSERT_EQ(snares, 256);
-  EXPECT_NEAR(snare_sum / snares, snare_ms, 2.0);
-  EXPECT_NEAR(hat_sum / hats, measured_offset_ms(style, Lane::closed_hat, 0), 2.0);
+  // Offsets are measured from each take's own pulse; humanize adds the style's placement
+  // against the click on top.
+  const double placement = style.groove.sixteenth.placement_ms;
+  EXPECT_NEAR(snare_sum / snares, snare_ms + placement, 2.0);
+  EXPECT_NEAR(hat_sum / hats, measured_offset_ms(style, Lane::closed_hat, 0) + placement, 2.0);
 
   // Half the amount, half the way.
   auto half = humanize(in, style, HumanizeOptions{0.5, 7});
@@ -164,7 +167,7 @@ TEST(Humanize, FullAmountPlaysTheStylesMeasuredMeanOffsets) {
     const auto step = (m.grid % 1920) / 120;
     if (m.note == 38 && (step == 4 || step == 12)) half_sum += static_cast<double>(m.tick - m.grid);
   }
-  EXPECT_NEAR(half_sum / snares * ms_per_tick(kTempo), snare_ms / 2, 1.5);
+  EXPECT_NEAR(half_sum / snares * ms_per_tick(kTempo), (snare_ms + placement) / 2, 1.5);
 }
 
 double correlation(const std::vector<std::pair<double, double>>& xy) {
@@ -184,7 +187,8 @@ double correlation(const std::vector<std::pair<double, double>>& xy) {
 TEST(Humanize, TimingDeviationsAreCorrelatedWithinABeat) {
   const auto style = style_from(performance(64, 0, 10, 5));
   const auto in = quantized(performance(256, 0, 0, 6));
-  auto out = humanize(in, style, HumanizeOptions{1.0, 11});
+  // The full measured spread, so the noise's structure is what is measured.
+  auto out = humanize(in, style, HumanizeOptions{1.0, 11, 1.0});
   ASSERT_TRUE(out);
   // Hi-hat deviations by position: the beat's downbeat and its off-beat eighth.
   std::map<std::int64_t, double> hat;
