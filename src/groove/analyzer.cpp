@@ -235,6 +235,7 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
     snapped.push_back({bar, step, lane_index(*lane), hit.velocity, offset_ms});
     ticks.push_back(hit.tick);
     lanes_[lane_index(*lane)].notes[hit.note & 0x7f] += 1;
+    lanes_[lane_index(*lane)].note_velocity[hit.note & 0x7f] += hit.velocity;
     abs_error_ms_ += std::abs(offset_ms);
     ++onsets_;
     last_bar = std::max(last_bar, bar);
@@ -420,7 +421,22 @@ GrooveModel GrooveAccumulator::finish() const {
     const auto most = sums.notes.begin() + (most_in - counts.begin());
     lane.note = *most > 0 ? gm_playable_note(static_cast<DrumNote>(most - sums.notes.begin()))
                           : DrumNote{0};
+    // Each frequent note's level against the lane's, over every hit of the lane.
+    double lane_sum = 0;
+    std::uint64_t lane_count = 0;
+    for (std::size_t n = 0; n < 128; ++n) {
+      lane_sum += sums.note_velocity[n];
+      lane_count += sums.notes[n];
+    }
+    for (std::size_t n = 0; n < 128; ++n) {
+      if (sums.notes[n] < kMinNoteVelocityHits) continue;
+      model.note_velocity.push_back({static_cast<DrumNote>(n),
+                                     sums.note_velocity[n] / sums.notes[n] -
+                                         lane_sum / static_cast<double>(lane_count)});
+    }
   }
+  std::sort(model.note_velocity.begin(), model.note_velocity.end(),
+            [](const NoteVelocity& a, const NoteVelocity& b) { return a.note < b.note; });
 
   model.transitions.resize(steps);
   for (std::size_t st = 0; st < steps; ++st) {

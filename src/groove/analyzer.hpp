@@ -79,6 +79,7 @@ class GrooveAccumulator {
     std::vector<StepSums> steps;
     double velocity = 0, velocity_sq = 0;
     std::array<std::uint32_t, 128> notes{};
+    std::array<double, 128> note_velocity{};  // velocity sums of every hit, per GM note
   };
   struct StepCounts {
     std::unordered_map<std::uint32_t, std::uint32_t> unigram;  // mask -> count

@@ -1,8 +1,10 @@
-// JSON layout of a groove model (all fields required when decoding, except placement_ms,
-// which models written before it existed lack; it then reads as 0):
+// JSON layout of a groove model (all fields required when decoding, except placement_ms and
+// note_velocity, which models written before they existed lack; they then read as 0 and
+// empty):
 //   {"meter": "4/4", "grid": "sixteenth", "bars": 120,
 //    "density": 14.2, "swing_ratio": 1.0, "swing_ratio_16th": 1.0, "ghost_rate": 0.1,
 //    "syncopation": 2.3, "fill_rate": 0.05, "placement_ms": -9.5,
+//    "note_velocity": {"37": -30.2, "44": -12.5},   (GM note -> offset from its lane's level)
 //    "lanes": {"kick": {"note": 36, "hits_per_bar": 4.1, "velocity_mean": .., "velocity_sd": ..,
 //                       "offset_mean_ms": .., "offset_sd_ms": ..,
 //                       "steps": [{"onset_prob": .., "velocity_mean": .., "velocity_sd": ..,
@@ -59,6 +61,9 @@ json model_to_json(const GrooveModel& m) {
   j["syncopation"] = round4(m.syncopation);
   j["fill_rate"] = round4(m.fill_rate);
   j["placement_ms"] = round4(m.placement_ms);
+  json note_velocity = json::object();
+  for (const NoteVelocity& nv : m.note_velocity) note_velocity[std::to_string(nv.note)] = round4(nv.offset);
+  j["note_velocity"] = std::move(note_velocity);
   json lanes = json::object();
   for (Lane lane : kAllLanes) {
     const LaneStats& s = m.lanes[lane_index(lane)];
@@ -313,6 +318,23 @@ Result<GrooveModel> decode_model(const json& j, const std::string& prefix) {
     auto v = number(j, "placement_ms", prefix, -1000, 1000);
     if (!v) return std::unexpected(v.error());
     m.placement_ms = *v;
+  }
+  if (j.contains("note_velocity")) {
+    const std::string path = join(prefix, "note_velocity");
+    const json& nv = j["note_velocity"];
+    if (!nv.is_object()) return bad(path, "must be an object of GM note -> velocity offset");
+    for (const auto& [key, value] : nv.items()) {
+      int note = -1;
+      const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), note);
+      if (ec != std::errc{} || end != key.data() + key.size() || note < 0 || note > 127) {
+        return bad(join(path, key), "is not a MIDI note; allowed: 0-127");
+      }
+      auto offset = number(nv, key, path, -127, 127);
+      if (!offset) return std::unexpected(offset.error());
+      m.note_velocity.push_back({static_cast<DrumNote>(note), *offset});
+    }
+    std::sort(m.note_velocity.begin(), m.note_velocity.end(),
+              [](const NoteVelocity& a, const NoteVelocity& b) { return a.note < b.note; });
   }
 
   const auto steps = static_cast<std::size_t>(m.grid.steps_per_bar());

@@ -14,6 +14,9 @@ namespace mdg {
 // A hit at or below this velocity is a ghost note.
 inline constexpr int kGhostVelocity = 40;
 
+// Notes with fewer hits than this get no NoteVelocity entry.
+inline constexpr std::uint32_t kMinNoteVelocityHits = 8;
+
 // Bit i set = lane i hits at that step.
 using LaneMask = std::uint16_t;
 
@@ -71,6 +74,15 @@ struct StepTransitions {
   friend bool operator==(const StepTransitions&, const StepTransitions&) = default;
 };
 
+// How loud a GM note is played against the other notes of its lane (a cross-stick against
+// the snare head, the pedal hat against the stick): mean velocity of its hits minus the
+// lane's mean over all its hits.
+struct NoteVelocity {
+  DrumNote note = 0;
+  double offset = 0.0;
+  friend bool operator==(const NoteVelocity&, const NoteVelocity&) = default;
+};
+
 struct GrooveModel {
   Grid grid;                              // meter and subdivision the model was learned on
   std::uint32_t bars = 0;                 // bars analysed (0 = empty model)
@@ -87,6 +99,9 @@ struct GrooveModel {
   // analysed performances of each one's placement bias (placement_bias_ticks). Step and
   // lane offsets are measured from each take's own pulse and leave this out.
   double placement_ms = 0.0;
+  // Per GM note with at least kMinNoteVelocityHits hits, sorted by note; notes not listed
+  // play at their lane's level.
+  std::vector<NoteVelocity> note_velocity;
 
   [[nodiscard]] bool empty() const noexcept { return bars == 0; }
   [[nodiscard]] int steps() const noexcept { return grid.steps_per_bar(); }

@@ -323,5 +323,42 @@ TEST(GridFit, PlacementBiasIsTheTakesOwnOffset) {
   EXPECT_NEAR(grid_fit(early, Grid{Meter{4, 4}, Subdivision::sixteenth}), 0.0, 1e-9);
 }
 
+TEST(GridFit, PlacementMsIsTheMeanOfTheTakesBias) {
+  // At 100 BPM a tick is 1.25 ms: one take 16 ticks early (-20 ms), one 8 ticks late (+10 ms).
+  auto ahead = eighths_at(100, 1, 0);
+  auto behind = eighths_at(100, 1, 0);
+  for (auto& h : ahead.hits) h.tick += 1920 - 16;  // shifted by a bar so no onset is below 0
+  for (auto& h : behind.hits) h.tick += 8;
+  ahead.length_ticks += 1920;
+  const std::vector<Pattern> takes{ahead, behind};
+  auto m = analyze_patterns(takes, Grid{Meter{4, 4}, Subdivision::sixteenth});
+  ASSERT_TRUE(m);
+  EXPECT_NEAR(m->placement_ms, -5.0, 1e-9);
+  // The step offsets are measured from each take's own pulse: the shift is not in them.
+  EXPECT_NEAR(m->lanes[lane_index(Lane::closed_hat)].offset_mean_ms, 0.0, 1e-9);
+  EXPECT_EQ(analyze_patterns(std::span<const Pattern>{}, Grid{Meter{4, 4}, Subdivision::sixteenth})->placement_ms, 0.0);
+}
+
+TEST(GridFit, NoteVelocityIsEachFrequentNotesLevelAgainstItsLane) {
+  Pattern p;
+  p.tempo_bpm = 100;
+  p.length_ticks = 4 * 1920;
+  // Snare lane: 16 head hits at 110, 16 cross-sticks at 50, 4 rim shots at 90 (too few).
+  for (int i = 0; i < 16; ++i) {
+    p.hits.push_back({i * 480, 38, 110, 60});
+    p.hits.push_back({i * 480 + 240, 37, 50, 60});
+  }
+  for (int i = 0; i < 4; ++i) p.hits.push_back({i * 1920 + 120, 40, 90, 60});
+  p.sort_hits();
+  auto m = analyze_patterns(std::span(&p, 1), Grid{Meter{4, 4}, Subdivision::sixteenth});
+  ASSERT_TRUE(m);
+  const double lane_mean = (16 * 110.0 + 16 * 50.0 + 4 * 90.0) / 36.0;
+  ASSERT_EQ(m->note_velocity.size(), 2U);
+  EXPECT_EQ(m->note_velocity[0].note, 37);
+  EXPECT_NEAR(m->note_velocity[0].offset, 50.0 - lane_mean, 1e-9);
+  EXPECT_EQ(m->note_velocity[1].note, 38);
+  EXPECT_NEAR(m->note_velocity[1].offset, 110.0 - lane_mean, 1e-9);
+}
+
 }  // namespace
 }  // namespace mdg

@@ -59,6 +59,36 @@ TEST(GrooveJson, RoundTripIsByteStable) {
   EXPECT_NEAR(v, model.lanes[lane_index(Lane::closed_hat)].velocity_mean, 0.01);
 }
 
+TEST(GrooveJson, PlacementAndNoteVelocityRoundTripAndAreOptional) {
+  GrooveModel model = sample_model();
+  model.placement_ms = -9.25;
+  model.note_velocity = {{37, -31.5}, {38, 12.25}, {100, 3.0}};
+  const nlohmann::json j = groove_model_to_json(model);
+  EXPECT_EQ(j["placement_ms"].get<double>(), -9.25);
+  EXPECT_EQ(j["note_velocity"]["37"].get<double>(), -31.5);
+  auto decoded = groove_model_from_json(j);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->placement_ms, -9.25);
+  EXPECT_EQ(decoded->note_velocity, model.note_velocity);  // sorted by note, not by key text
+  EXPECT_EQ(groove_model_to_json(*decoded).dump(1), j.dump(1));
+
+  // Models written before these fields existed still load.
+  nlohmann::json old = j;
+  old.erase("placement_ms");
+  old.erase("note_velocity");
+  auto legacy = groove_model_from_json(old);
+  ASSERT_TRUE(legacy) << legacy.error().message;
+  EXPECT_EQ(legacy->placement_ms, 0.0);
+  EXPECT_TRUE(legacy->note_velocity.empty());
+
+  nlohmann::json bad = j;
+  bad["note_velocity"]["300"] = 1.0;
+  auto refused = groove_model_from_json(bad);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("note_velocity"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("0-127"), std::string::npos) << refused.error().message;
+}
+
 TEST(GrooveJson, SetRoundTripAndEmptyModels) {
   GrooveSet set;
   set.feel = Subdivision::triplet;
