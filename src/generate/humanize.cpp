@@ -182,14 +182,22 @@ double StyleFeel::velocity(Lane lane, int source_step, bool ghost, std::optional
   return std::clamp(mean + traits_.dynamics * sd * z, kGhostVelocity + 1.0, 127.0);
 }
 
-double StyleFeel::expected_velocity(Lane lane, int source_step) const {
-  const double g = std::clamp(ghost_prob(lane, source_step), 0.0, 1.0);
-  return g * quantized_velocity(lane, source_step, true) +
-         (1.0 - g) * quantized_velocity(lane, source_step, false);
+double StyleFeel::note_velocity_offset(DrumNote note) const {
+  const auto& levels = model_.note_velocity;
+  const auto it = std::lower_bound(levels.begin(), levels.end(), note,
+                                   [](const NoteVelocity& nv, DrumNote n) { return nv.note < n; });
+  return note != 0 && it != levels.end() && it->note == note ? it->offset : 0.0;
 }
 
-double StyleFeel::expected_velocity(Lane lane, int source_step, Rng& rng) const {
-  const double mean = expected_velocity(lane, source_step);
+double StyleFeel::expected_velocity(Lane lane, int source_step, DrumNote note) const {
+  const double g = std::clamp(ghost_prob(lane, source_step), 0.0, 1.0);
+  const double mean = g * quantized_velocity(lane, source_step, true) +
+                      (1.0 - g) * quantized_velocity(lane, source_step, false);
+  return std::clamp(mean + note_velocity_offset(note), 1.0, 127.0);
+}
+
+double StyleFeel::expected_velocity(Lane lane, int source_step, DrumNote note, Rng& rng) const {
+  const double mean = expected_velocity(lane, source_step, note);
   const double noise = options_.variation * rng.normal();
   if (mean <= kGhostVelocity) {
     return std::clamp(mean + kGhostVelocitySd * noise, 1.0, static_cast<double>(kGhostVelocity));
@@ -284,13 +292,13 @@ Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const Hum
     bool ghost = h.velocity <= kGhostVelocity;
     std::optional<double> rank_z;
     if (flat) {
-      ghost = feel.expected_velocity(lane, slot.source_step) <= kGhostVelocity;
+      ghost = feel.expected_velocity(lane, slot.source_step, h.note) <= kGhostVelocity;
     } else if (!ghost && d.accents > 1) {
       const double mean = d.sum / d.accents;
       const double var = std::max(0.0, d.sum_sq / d.accents - mean * mean);
       if (var > 0.0) rank_z = (h.velocity - mean) / std::sqrt(var);
     }
-    const double target = flat ? feel.expected_velocity(lane, slot.source_step, rng)
+    const double target = flat ? feel.expected_velocity(lane, slot.source_step, h.note, rng)
                                : feel.velocity(lane, slot.source_step, ghost, rank_z, rng);
     const double velocity = a * target + (1.0 - a) * h.velocity;
     out.hits[i].velocity = static_cast<std::uint8_t>(std::clamp(std::lround(velocity), 1L, 127L));

@@ -78,8 +78,9 @@ struct HumanizeOptions {
 //    that follows their loudness rank within the lane (60% rank, 40% fresh noise in
 //    variance); a lane whose notes all have one loud velocity carries no dynamics, so
 //    the style decides: each note gets its step's expected velocity (StyleFeel::
-//    expected_velocity: ghost and accent means weighted by the style's ghost share),
-//    a ghost note where that lies at or below kGhostVelocity.
+//    expected_velocity: ghost and accent means weighted by the style's ghost share,
+//    shifted by how loud the style plays that GM note against its lane), a ghost note
+//    where that lies at or below kGhostVelocity.
 //  - notes that fold onto no lane (auxiliary percussion) follow the closed hi-hat's feel.
 // amount 0 returns the input unchanged. Errors: amount outside 0-1 (invalid_argument), a
 // style without groove model (invalid_argument).
@@ -127,13 +128,17 @@ class StyleFeel {
 
   // The mean velocity of a lane and step: ghost or accent.
   [[nodiscard]] double quantized_velocity(Lane lane, int source_step, bool ghost) const;
+  // How much louder (+) or softer (-) than its lane the style plays a GM note
+  // (GrooveModel::note_velocity; 0 for notes it does not list).
+  [[nodiscard]] double note_velocity_offset(DrumNote note) const;
   // The mean velocity the style plays at a lane and step, ghost notes included: the ghost
-  // and accent means weighted by ghost_prob. For a note whose input carries no dynamics
-  // this is the prediction with the least expected error.
-  [[nodiscard]] double expected_velocity(Lane lane, int source_step) const;
+  // and accent means weighted by ghost_prob, plus the note's offset from its lane's level
+  // (note 0: none), within 1-127. For a note whose input carries no dynamics this is the
+  // prediction with the least expected error.
+  [[nodiscard]] double expected_velocity(Lane lane, int source_step, DrumNote note = 0) const;
   // expected_velocity plus variation * the step's spread (one normal draw), kept on the
   // ghost side of kGhostVelocity when the mean is a ghost velocity and above it otherwise.
-  [[nodiscard]] double expected_velocity(Lane lane, int source_step, Rng& rng) const;
+  [[nodiscard]] double expected_velocity(Lane lane, int source_step, DrumNote note, Rng& rng) const;
   // A velocity drawn from the style's distribution (one normal draw). `rank_z` places an
   // accent by the input's loudness rank (nullopt: pure noise, as the engine uses it).
   [[nodiscard]] double velocity(Lane lane, int source_step, bool ghost,

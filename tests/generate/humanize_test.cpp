@@ -264,6 +264,77 @@ TEST(Humanize, FlatVelocitiesTakeTheStylesDynamics) {
   EXPECT_GT(ghosts, 0) << "the style's ghost-note steps become ghost notes";
 }
 
+TEST(Humanize, FlatInputWithoutVariationGetsTheExpectedVelocity) {
+  auto style = style_from(performance(32, 10, 6, 9));
+  const auto in = quantized(performance(16, 0, 0, 10));  // every note at 100
+  // Variation 0: the prediction alone, so the seed does not matter.
+  auto a = humanize(in, style, HumanizeOptions{1.0, 5, 0.0});
+  auto b = humanize(in, style, HumanizeOptions{1.0, 6, 0.0});
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(bytes(*a), bytes(*b));
+  const GrooveModel& model = style.groove.sixteenth;
+  const BarPlan plan = plan_bar(in.meter, style.groove, Subdivision::sixteenth);
+  StyleFeel feel(model, plan, style.traits);
+  for (const auto& m : pair_up(in, *a)) {
+    const int step = static_cast<int>((m.grid % 1920) / 120);
+    const Lane lane = *lane_of(m.note);
+    const StepStats& st = model.lanes[lane_index(lane)].steps[static_cast<std::size_t>(step)];
+    // Ghost and accent means weighted by how often the style plays the step as a ghost.
+    const double expected = st.ghost_prob * st.ghost_velocity_mean + (1 - st.ghost_prob) * st.velocity_mean;
+    EXPECT_NEAR(feel.expected_velocity(lane, step), expected, 1e-9);
+    EXPECT_NEAR(m.velocity, expected, 0.5 + 1e-9) << int(m.note) << " at step " << step;
+  }
+
+  // A note the style plays softer than its lane comes out softer by that much.
+  style.groove.sixteenth.note_velocity = {{38, -20.0}};
+  auto softer = humanize(in, style, HumanizeOptions{1.0, 5, 0.0});
+  ASSERT_TRUE(softer);
+  const auto before = pair_up(in, *a), after = pair_up(in, *softer);
+  ASSERT_EQ(before.size(), after.size());
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    const int step = static_cast<int>((before[i].grid % 1920) / 120);
+    if (before[i].note == 38 && step == 4) {
+      EXPECT_NEAR(after[i].velocity, before[i].velocity - 20, 1.0);
+    }
+    if (before[i].note == 42) {
+      EXPECT_EQ(after[i].velocity, before[i].velocity);
+    }
+  }
+}
+
+TEST(Humanize, VariationScalesTheRandomPartAndIsChecked) {
+  const auto style = style_from(performance(64, 0, 10, 5));
+  const auto in = quantized(performance(64, 0, 0, 6));
+  // Spread of the hat's deviations around their mean at each bar position.
+  const auto spread = [&](double variation) {
+    auto out = humanize(in, style, HumanizeOptions{1.0, 11, variation});
+    EXPECT_TRUE(out);
+    std::map<std::int64_t, std::vector<double>> by_step;
+    for (const auto& m : pair_up(in, *out)) {
+      if (m.note == 42) by_step[m.grid % 1920].push_back(static_cast<double>(m.tick - m.grid));
+    }
+    double ss = 0;
+    std::size_t n = 0;
+    for (const auto& [step, devs] : by_step) {
+      double mean = 0;
+      for (double d : devs) mean += d;
+      mean /= static_cast<double>(devs.size());
+      for (double d : devs) ss += (d - mean) * (d - mean), ++n;
+    }
+    return std::sqrt(ss / static_cast<double>(n));
+  };
+  const double none = spread(0.0), quarter = spread(0.25), full = spread(1.0);
+  EXPECT_LT(none, 0.6) << "only rounding to ticks";
+  EXPECT_GT(quarter, none);
+  EXPECT_NEAR(full / quarter, 4.0, 1.0);
+  for (double variation : {-0.1, 1.5, std::nan("")}) {
+    auto bad = humanize(in, style, HumanizeOptions{1.0, 1, variation});
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().code, Errc::invalid_argument);
+    EXPECT_NE(bad.error().message.find("0-1"), std::string::npos) << bad.error().message;
+  }
+}
+
 TEST(Humanize, SameSeedSameBytes) {
   const auto style = style_from(performance(32, 12, 8, 12));
   const auto in = performance(8, 0, 15, 13);
