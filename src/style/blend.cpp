@@ -222,7 +222,14 @@ Result<GrooveModel> blend_model(const std::vector<Member>& all) {
     out.ghost_rate += m.weight * g.ghost_rate;
     out.syncopation += m.weight * g.syncopation;
     out.fill_rate += m.weight * g.fill_rate;
+    out.placement_ms += m.weight * g.placement_ms;
   }
+  // A note a member does not list plays at its lane's level there (offset 0).
+  std::map<DrumNote, double> note_offsets;
+  for (const auto& m : ms) {
+    for (const NoteVelocity& nv : m.model->note_velocity) note_offsets[nv.note] += m.weight * nv.offset;
+  }
+  for (const auto& [note, offset] : note_offsets) out.note_velocity.push_back({note, offset});
   // The defaults of 1.0 were summed into the ratios above.
   out.swing_ratio -= 1.0;
   out.swing_ratio_16th -= 1.0;

@@ -104,6 +104,25 @@ TEST(Blend, EvenBlendIsHalfwayWithMixtureSpread) {
   EXPECT_EQ(r->genres, (std::vector<std::string>{"rock", "jazz"}));
 }
 
+TEST(Blend, PlacementAndNoteLevelsAreWeighted) {
+  auto a = style("rock", "Rock", model(Lane::snare, 0.8, 100, 10, 20, 1000, 2), {100, 140, 120});
+  auto b = style("jazz", "Jazz", model(Lane::snare, 0.2, 60, 10, 0, 10, 2), {60, 100, 80});
+  a.groove.sixteenth.placement_ms = -20;
+  b.groove.sixteenth.placement_ms = 10;
+  a.groove.sixteenth.note_velocity = {{37, -30.0}, {40, 12.0}};
+  b.groove.sixteenth.note_velocity = {{37, -10.0}};
+  const std::vector<std::pair<StyleProfile, double>> members = {{a, 3.0}, {b, 1.0}};
+  auto r = blend(members);
+  ASSERT_TRUE(r) << r.error().message;
+  const auto& m = r->groove.sixteenth;
+  EXPECT_NEAR(m.placement_ms, 0.75 * -20 + 0.25 * 10, 1e-9);
+  ASSERT_EQ(m.note_velocity.size(), 2U);
+  EXPECT_EQ(m.note_velocity[0].note, 37);
+  EXPECT_NEAR(m.note_velocity[0].offset, 0.75 * -30 + 0.25 * -10, 1e-9);
+  // Jazz plays note 40 at its lane's level: offset 0 there.
+  EXPECT_NEAR(m.note_velocity[1].offset, 0.75 * 12, 1e-9);
+}
+
 TEST(Blend, EachStyleCountsByItsWeightNotItsDataSize) {
   // Rock learned from 1000 bars plays mask 1 at every step; jazz from 10 bars plays mask 4.
   const auto a = style("rock", "Rock", model(Lane::kick, 1.0, 100, 10, 0, 1000, 1), {100, 140, 120});
