@@ -42,6 +42,13 @@ mdg::Result<mdg::StyleLibrary> open_library(const std::string& data_dir) {
                                                   : std::filesystem::path(data_dir));
 }
 
+// Without --seed, the clock picks one; the output prints it so the result can be reproduced.
+std::uint64_t seed_or_clock(std::optional<std::uint64_t> seed) {
+  if (seed) return *seed;
+  return static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count() %
+                                    1000000000);
+}
+
 struct GenerateArgs {
   std::string artist;
   std::string blend;
@@ -76,11 +83,7 @@ int run_generate(const GenerateArgs& args) {
     else if (name == "complexity") request.options.complexity = *value;
     else if (name == "seed") seed = static_cast<std::uint64_t>(*value);
   }
-  // Without --seed, the clock picks one; it is printed so the result can be reproduced.
-  request.options.seed =
-      seed ? *seed
-           : static_cast<std::uint64_t>(
-                 std::chrono::system_clock::now().time_since_epoch().count() % 1000000000);
+  request.options.seed = seed_or_clock(seed);
 
   auto library = open_library(args.data_dir);
   if (!library) return report(library.error());
@@ -117,10 +120,7 @@ int run_humanize(const HumanizeArgs& args) {
     if (name == "amount") request.options.amount = *value;
     else if (name == "seed") seed = static_cast<std::uint64_t>(*value);
   }
-  request.options.seed =
-      seed ? *seed
-           : static_cast<std::uint64_t>(
-                 std::chrono::system_clock::now().time_since_epoch().count() % 1000000000);
+  request.options.seed = seed_or_clock(seed);
   auto library = open_library(args.data_dir);
   if (!library) return report(library.error());
   auto response = mdg::run_humanize(*library, request);

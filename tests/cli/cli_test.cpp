@@ -13,54 +13,18 @@
 #include <nlohmann/json.hpp>
 
 #include "groove/analyzer.hpp"
+#include "cli_runner.hpp"
 #include "midi/midi_file.hpp"
 
 namespace mdg {
 namespace {
 
 namespace fs = std::filesystem;
+using test::bytes_of;
+using test::cli;
+using test::Run;
+using test::TempDir;
 
-struct Run {
-  int code = -1;
-  std::string out;  // stdout and stderr together
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-Run cli(const std::vector<std::string>& args) {
-  std::string cmd = quote(MDG_CLI_PATH);
-  for (const auto& a : args) cmd += " " + quote(a);
-  cmd += " 2>&1";
-  Run r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  const int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() /
-            ("mdg-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
 
 std::vector<fs::path> mid_files(const fs::path& dir) {
   std::vector<fs::path> files;
@@ -69,11 +33,6 @@ std::vector<fs::path> mid_files(const fs::path& dir) {
   }
   std::sort(files.begin(), files.end());
   return files;
-}
-
-std::vector<std::uint8_t> bytes_of(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 // Share of bars with a snare hit within a sixteenth of beats 2 and 4.

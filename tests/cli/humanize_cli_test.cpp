@@ -13,62 +13,21 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_runner.hpp"
 #include "midi/midi_file.hpp"
 
 namespace mdg {
 namespace {
 
 namespace fs = std::filesystem;
+using test::bytes_of;
+using test::cli;
+using test::Run;
+using test::TempDir;
 
-struct Run {
-  int code = -1;
-  std::string out;  // stdout and stderr together
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-Run cli(const std::vector<std::string>& args) {
-  std::string cmd = quote(MDG_CLI_PATH);
-  for (const auto& a : args) cmd += " " + quote(a);
-  cmd += " 2>&1";
-  Run r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  const int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-class Folder {
- public:
-  Folder() {
-    path_ = fs::temp_directory_path() / ("mdg-humanize-cli-" + std::to_string(::getpid()) + "-" +
-                                         std::to_string(counter_++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~Folder() { fs::remove_all(path_); }
-  [[nodiscard]] fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
-
-std::vector<std::uint8_t> bytes_of(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // A quantized two-bar groove at one velocity, written as a user's file would be.
-fs::path write_groove(const Folder& dir) {
+fs::path write_groove(const TempDir& dir) {
   Pattern p;
   p.name = "my beat";
   p.tempo_bpm = 96;
@@ -89,7 +48,7 @@ fs::path write_groove(const Folder& dir) {
 }
 
 TEST(CliHumanize, WritesTheSameNotesWithTheStylesFeel) {
-  Folder dir;
+  TempDir dir;
   const auto in = write_groove(dir);
   const auto out = dir / "out.mid";
   auto r = cli({"humanize", in.string(), "--style", "Questlove", "--amount", "1", "--seed", "3", "-o",
@@ -134,7 +93,7 @@ TEST(CliHumanize, WritesTheSameNotesWithTheStylesFeel) {
 }
 
 TEST(CliHumanize, ErrorsHaveExitCodesAndSayWhatIsAllowed) {
-  Folder dir;
+  TempDir dir;
   const auto in = write_groove(dir);
   const auto out = (dir / "out.mid").string();
   auto unknown = cli({"humanize", in.string(), "--style", "Questlov", "-o", out});
@@ -159,7 +118,7 @@ TEST(CliHumanize, ErrorsHaveExitCodesAndSayWhatIsAllowed) {
 }
 
 TEST(CliBlend, GeneratesFromABlendOfStyles) {
-  Folder dir;
+  TempDir dir;
   auto r = cli({"generate", "--blend", "John Bonham:0.7,Questlove:0.3", "--seed", "5", "--variations", "2",
                 "--out", (dir / "out").string(), "--json"});
   ASSERT_EQ(r.code, 0) << r.out;
@@ -175,7 +134,7 @@ TEST(CliBlend, GeneratesFromABlendOfStyles) {
 }
 
 TEST(CliBlend, BadBlendsAreRefusedClearly) {
-  Folder dir;
+  TempDir dir;
   const auto out = (dir / "out").string();
   auto unknown = cli({"generate", "--blend", "John Bonham:0.7,Questlov:0.3", "--out", out});
   EXPECT_EQ(unknown.code, 3) << unknown.out;
