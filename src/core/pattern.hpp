@@ -37,6 +37,8 @@ struct Pattern {
     const auto per_bar = meter.ticks_per_bar();
     return per_bar > 0 ? static_cast<int>((length_ticks + per_bar - 1) / per_bar) : 0;
   }
+  // The tempo in force at `tick` (120 when the stored tempo is not a positive number).
+  [[nodiscard]] double tempo_at(std::int64_t tick) const noexcept;
   void sort_hits();
 };
 

@@ -26,15 +26,6 @@ double step_ticks(const BarPlan& plan) {
   return plan.subdivision == Subdivision::triplet ? kPpq / 3.0 : kPpq / 4.0;
 }
 
-double tempo_at(const Pattern& p, std::int64_t tick) {
-  double bpm = p.tempo_bpm;
-  for (const auto& change : p.tempo_changes) {
-    if (change.tick > tick) break;
-    bpm = change.bpm;
-  }
-  return std::isfinite(bpm) && bpm > 0.0 ? bpm : 120.0;
-}
-
 // The grid a performance sits on: triplet when it fits that grid clearly better (as the
 // analyzer decides a style's feel) and the meter allows it.
 std::optional<Subdivision> input_grid(const Pattern& in) {
@@ -304,7 +295,7 @@ Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const Hum
     out.hits[i].velocity = static_cast<std::uint8_t>(std::clamp(std::lround(velocity), 1L, 127L));
     const double feel_ms = feel.timing_ms(lane, slot, rng);
     out.hits[i].tick = feel.place(pl.bar, pl.slot, static_cast<double>(h.tick), feel_ms, a,
-                                  ms_per_tick(tempo_at(in, h.tick)));
+                                  ms_per_tick(in.tempo_at(h.tick)));
   }
 
   // Notes of one step keep their order (a flam stays a flam): a later note is kept at

@@ -25,16 +25,6 @@ double sd_of(double sum, double sum_sq, std::uint32_t n) {
   return std::sqrt(std::max(0.0, sum_sq / n - mean * mean));
 }
 
-// Tempo in force at a tick: the last change at or before it.
-double tempo_at(const Pattern& pattern, std::int64_t tick) {
-  double bpm = pattern.tempo_bpm;
-  for (const auto& change : pattern.tempo_changes) {
-    if (change.tick > tick) break;
-    bpm = change.bpm;
-  }
-  return bpm;
-}
-
 bool tempi_valid(const Pattern& pattern) {
   auto ok = [](double bpm) { return std::isfinite(bpm) && bpm > 0.0; };
   if (!ok(pattern.tempo_bpm)) return false;
@@ -179,6 +169,18 @@ double placement_bias_ticks(const Pattern& pattern) {
   return *mid;
 }
 
+int bar_syncopation(std::span<const std::size_t> accents, std::span<const int> weights) {
+  int score = 0;
+  for (std::size_t i = 0; i < accents.size(); ++i) {
+    const std::size_t next = i + 1 < accents.size() ? accents[i + 1] : weights.size();
+    int strongest_rest = -1000;
+    for (std::size_t r = accents[i] + 1; r < next; ++r) strongest_rest = std::max(strongest_rest, weights[r]);
+    const int w = weights[accents[i]];
+    if (strongest_rest > w) score += strongest_rest - w;
+  }
+  return score;
+}
+
 double grid_fit(const Pattern& pattern, const Grid& grid) {
   const double per_step = grid.ticks_per_step();
   const double bias = placement_bias_ticks(pattern);
@@ -229,7 +231,7 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
     const auto index = static_cast<std::int64_t>(std::llround(tick / per_step));
     if (index < 0) continue;
     const double grid_tick = static_cast<double>(index) * per_step;
-    const double offset_ms = (tick - grid_tick) * ms_per_tick(tempo_at(pattern, hit.tick));
+    const double offset_ms = (tick - grid_tick) * ms_per_tick(pattern.tempo_at(hit.tick));
     const auto bar = static_cast<std::size_t>(index / steps_);
     const auto step = static_cast<std::size_t>(index % steps_);
     snapped.push_back({bar, step, lane_index(*lane), hit.velocity, offset_ms});
@@ -246,7 +248,7 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
                   : 0;
   const std::size_t bars = std::max(length_bars, any ? last_bar + 1 : 0);
   if (bars == 0) return true;
-  placement_ms_ += bias * ms_per_tick(tempo_at(pattern, 0));
+  placement_ms_ += bias * ms_per_tick(pattern.tempo_at(0));
   ++placed_takes_;
 
   std::vector<Cell> cells(bars * steps * kLaneCount);
@@ -356,15 +358,7 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
         onsets.push_back(st);
       }
     }
-    for (std::size_t i = 0; i < onsets.size(); ++i) {
-      const std::size_t next = i + 1 < onsets.size() ? onsets[i + 1] : steps;
-      int strongest_rest = -1000;
-      for (std::size_t r = onsets[i] + 1; r < next; ++r) {
-        strongest_rest = std::max(strongest_rest, metric_weight_[r]);
-      }
-      const int w = metric_weight_[onsets[i]];
-      if (strongest_rest > w) syncopation_ += strongest_rest - w;
-    }
+    syncopation_ += bar_syncopation(onsets, metric_weight_);
   }
 
   // Swing evidence from the raw onsets.

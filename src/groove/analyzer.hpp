@@ -136,6 +136,11 @@ inline constexpr double kTripletSwingRatio = 1.5;
 [[nodiscard]] Subdivision best_feel(const GrooveAccumulator& sixteenth,
                                     const GrooveAccumulator& triplet) noexcept;
 
+// Longuet-Higgins & Lee syncopation of one bar: for every accented onset (`accents`, steps
+// in ascending order), the strongest metric weight among the rests up to the next onset
+// (or the bar's end) minus the onset's own weight, summed where positive.
+[[nodiscard]] int bar_syncopation(std::span<const std::size_t> accents, std::span<const int> weights);
+
 // Metric weights of a grid's steps (0 at the downbeat, lower = weaker), after
 // Longuet-Higgins & Lee (1984): bar 0, half bar -1, beats -2, eighths -3, finer -4.
 [[nodiscard]] std::vector<int> metric_weights(const Grid& grid);

@@ -10,15 +10,6 @@
 namespace mdg {
 namespace {
 
-double tempo_at(const Pattern& pattern, std::int64_t tick) {
-  double bpm = pattern.tempo_bpm;
-  for (const auto& change : pattern.tempo_changes) {
-    if (change.tick > tick) break;
-    bpm = change.bpm;
-  }
-  return std::isfinite(bpm) && bpm > 0.0 ? bpm : 120.0;
-}
-
 // Lone off-beat positions per unit, as the analyzer collects swing evidence: in each unit
 // the onsets between 35% and 85% of it, grouped into positions `cluster` ticks apart; a
 // unit with exactly one position gives its mean phase.
@@ -114,7 +105,7 @@ Result<SnappedTake> snap_take(const Pattern& pattern, const Grid& grid) {
     if (index < 0) continue;
     const double offset = tick - static_cast<double>(index) * per_step;
     snapped.push_back({index, lane_index(*lane), hit.velocity, offset,
-                       offset * ms_per_tick(tempo_at(pattern, hit.tick))});
+                       offset * ms_per_tick(pattern.tempo_at(hit.tick))});
     last_index = std::max(last_index, index);
   }
   const std::int64_t length_bars =
@@ -184,16 +175,7 @@ std::vector<double> window_features(const SnappedTake& take, int first_bar, int 
         accents.push_back(st);
       }
     }
-    // Longuet-Higgins & Lee, as GrooveAccumulator scores it.
-    for (std::size_t i = 0; i < accents.size(); ++i) {
-      const std::size_t next = i + 1 < accents.size() ? accents[i + 1] : steps;
-      int strongest_rest = -1000;
-      for (std::size_t r = accents[i] + 1; r < next; ++r) {
-        strongest_rest = std::max(strongest_rest, weights[r]);
-      }
-      const int w = weights[accents[i]];
-      if (strongest_rest > w) syncopation += strongest_rest - w;
-    }
+    syncopation += bar_syncopation(accents, weights);
   }
   const double nb = n_bars;
   const double ns = static_cast<double>(steps);

@@ -5,6 +5,7 @@
 
 #include "core/drum_map.hpp"
 #include "core/meter.hpp"
+#include "core/pattern.hpp"
 #include "core/rng.hpp"
 #include "core/text.hpp"
 
@@ -123,6 +124,24 @@ TEST(Text, EditDistance) {
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
   EXPECT_EQ(edit_distance("", "abc"), 3u);
   EXPECT_EQ(edit_distance("bonham", "bonham"), 0u);
+}
+
+}  // namespace
+}  // namespace mdg
+
+namespace mdg {
+namespace {
+
+TEST(PatternTempo, TheLastChangeAtOrBeforeATick) {
+  Pattern p;
+  p.tempo_bpm = 100;
+  p.tempo_changes = {{960, 120}, {1920, 90}};
+  EXPECT_EQ(p.tempo_at(0), 100);
+  EXPECT_EQ(p.tempo_at(959), 100);
+  EXPECT_EQ(p.tempo_at(960), 120);
+  EXPECT_EQ(p.tempo_at(5000), 90);
+  p.tempo_bpm = 0;
+  EXPECT_EQ(p.tempo_at(0), 120) << "an unusable tempo falls back to 120";
 }
 
 }  // namespace
