@@ -218,6 +218,25 @@ struct Generated {
   std::vector<SnappedTake> snapped;
 };
 
+// The windows of every generated request of genre `gi`, with the request. Generated files
+// are numbered as sources across all requests, so windows of different files never count
+// as one source.
+std::vector<std::pair<const Generated*, std::vector<Window>>> request_windows(
+    const std::vector<Generated>& generated, int gi) {
+  std::vector<std::pair<const Generated*, std::vector<Window>>> out;
+  int source = 0;
+  for (const auto& q : generated) {
+    if (q.genre != gi) {
+      source += static_cast<int>(q.snapped.size());
+      continue;
+    }
+    std::vector<Window> ws;
+    for (const auto& s : q.snapped) cut_windows(s, gi, source++, ws);
+    out.emplace_back(&q, std::move(ws));
+  }
+  return out;
+}
+
 Generated generate(const Args& args, const fs::path& out_dir, int genre, const std::string& query) {
   Generated g;
   g.genre = genre;
@@ -490,17 +509,10 @@ int main(int argc, char** argv) {
     const double real = accuracy(val_windows, gi, n_real);
     const double gen = accuracy(gen_windows, gi, n_gen);
     std::string per_query;
-    int f = 0;
-    for (const auto& q : generated) {
-      if (q.genre != gi) {
-        f += static_cast<int>(q.snapped.size());
-        continue;
-      }
-      std::vector<Window> ws;
-      for (const auto& s : q.snapped) cut_windows(s, gi, f++, ws);
+    for (const auto& [q, ws] : request_windows(generated, gi)) {
       std::size_t n = 0;
       const double a = accuracy(ws, gi, n);
-      per_query += fmt::format("{}: {}/{}  ", q.query, num(a, 2), n);
+      per_query += fmt::format("{}: {}/{}  ", q->query, num(a, 2), n);
     }
     std::string v = "n/a";
     if (n_real > 0 && n_gen > 0) {
@@ -615,14 +627,7 @@ int main(int argc, char** argv) {
   for (std::size_t g = 0; g < n_classes; ++g) {
     const int gi = static_cast<int>(g);
     std::vector<double> per_request;
-    int f = 0;
-    for (const auto& q : generated) {
-      if (q.genre != gi) {
-        f += static_cast<int>(q.snapped.size());
-        continue;
-      }
-      std::vector<Window> ws;
-      for (const auto& s : q.snapped) cut_windows(s, gi, f++, ws);
+    for (const auto& [q, ws] : request_windows(generated, gi)) {
       std::vector<const Window*> ptrs;
       for (const auto& w : ws) ptrs.push_back(&w);
       const double d = cross_source_distance(ptrs);
