@@ -5,7 +5,8 @@
 set -euo pipefail
 profile="${1:-run}"
 
-packages=(g++ cmake ninja-build pkg-config nlohmann-json3-dev libcli11-dev libfmt-dev)
+packages=(g++ cmake ninja-build pkg-config nlohmann-json3-dev libcli11-dev libfmt-dev
+  libcurl4-openssl-dev)
 if [[ "$profile" == "test" ]]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang-19 libclang-rt-19-dev python3)
 fi

@@ -1,0 +1,192 @@
+#include "llm/http.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+
+namespace mdg::llm {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::ranges::transform(out, out.begin(), [](unsigned char c) {
+    return static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+  });
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
+                        s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+struct Sink {
+  HttpResponse* response;
+  std::size_t max_bytes;
+  bool overflow = false;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* sink = static_cast<Sink*>(user);
+  const std::size_t n = size * count;
+  if (sink->response->body.size() + n > sink->max_bytes) {
+    sink->overflow = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  sink->response->body.append(data, n);
+  return n;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* sink = static_cast<Sink*>(user);
+  const std::size_t n = size * count;
+  const std::string_view line(data, n);
+  if (line.starts_with("HTTP/")) {
+    sink->response->headers.clear();  // a new response (after 100 Continue): keep only its own
+    return n;
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos) return n;  // blank line ending the block
+  sink->response->headers.emplace_back(lower(trim(line.substr(0, colon))),
+                                       std::string(trim(line.substr(colon + 1))));
+  return n;
+}
+
+struct EasyDeleter {
+  void operator()(CURL* h) const noexcept { curl_easy_cleanup(h); }
+};
+struct ListDeleter {
+  void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
+};
+
+HttpErrorKind classify(CURLcode code) {
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT: return HttpErrorKind::timeout;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_BAD_FUNCTION_ARGUMENT: return HttpErrorKind::invalid;
+    default: return HttpErrorKind::connection;
+  }
+}
+
+}  // namespace
+
+CurlGlobal::CurlGlobal() {
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    throw std::runtime_error("libcurl could not be initialised");
+  }
+}
+CurlGlobal::CurlGlobal(const CurlGlobal&) : CurlGlobal() {}
+CurlGlobal::~CurlGlobal() { curl_global_cleanup(); }
+
+std::optional<std::string> HttpResponse::header(std::string_view name) const {
+  const std::string key = lower(name);
+  for (auto it = headers.rbegin(); it != headers.rend(); ++it) {
+    if (it->first == key) return it->second;
+  }
+  return std::nullopt;
+}
+
+std::string redact(std::string text, std::string_view secret) {
+  if (secret.empty()) return text;
+  static constexpr std::string_view kMask = "[redacted]";
+  for (auto pos = text.find(secret); pos != std::string::npos;
+       pos = text.find(secret, pos + kMask.size())) {
+    text.replace(pos, secret.size(), kMask);
+  }
+  return text;
+}
+
+std::expected<HttpResponse, HttpError> http_send(const HttpRequest& request) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto elapsed_ms = [&] {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+        .count();
+  };
+  std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
+  if (!easy) {
+    return std::unexpected(HttpError{HttpErrorKind::connection,
+                                     "libcurl could not create a request handle", 0, 0});
+  }
+  CURL* h = easy.get();
+  HttpResponse response;
+  Sink sink{&response, request.max_response_bytes};
+  char error_buffer[CURL_ERROR_SIZE] = {};
+
+  std::unique_ptr<curl_slist, ListDeleter> list;
+  const auto add_header = [&list](const std::string& line) {
+    curl_slist* head = curl_slist_append(list.get(), line.c_str());
+    if (head == nullptr) return false;  // the old list is untouched and still owned
+    (void)list.release();
+    list.reset(head);
+    return true;
+  };
+  for (const auto& [name, value] : request.headers) {
+    if (!add_header(name + ": " + value)) {
+      return std::unexpected(
+          HttpError{HttpErrorKind::invalid, "out of memory building headers", 0, 0});
+    }
+  }
+  // No "Expect: 100-continue" round trip for larger bodies.
+  add_header("Expect:");
+
+  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, request.total_timeout_ms);
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, list.get());
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &sink);
+  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
+  if (request.method == "POST") {
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+  } else if (request.method != "GET") {
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (!request.body.empty()) {
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+    }
+  }
+
+  const CURLcode rc = curl_easy_perform(h);
+  const double latency = elapsed_ms();
+  if (rc != CURLE_OK) {
+    HttpError error;
+    error.kind = classify(rc);
+    error.curl_code = static_cast<int>(rc);
+    error.latency_ms = latency;
+    if (sink.overflow) {
+      error.message = "the answer exceeded " + std::to_string(request.max_response_bytes) +
+                      " bytes";
+    } else if (error_buffer[0] != '\0') {
+      error.message = std::string(trim(error_buffer));
+    } else {
+      error.message = curl_easy_strerror(rc);
+    }
+    return std::unexpected(std::move(error));
+  }
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  response.status = static_cast<int>(status);
+  response.latency_ms = latency;
+  return response;
+}
+
+}  // namespace mdg::llm
