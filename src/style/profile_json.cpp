@@ -18,10 +18,12 @@ using nlohmann::json;
 
 // Time feels a profile may name. Descriptive only, but a closed list catches typos in
 // hand-written knowledge-base files and in LLM output.
-constexpr std::array<std::string_view, 14> kFeels = {
+// The knowledge-base vocabulary (docs/knowledge-base.md) plus three older descriptive
+// feels of genre profiles ("triplet", "laid-back", "bounce").
+constexpr std::array<std::string_view, 16> kFeels = {
     "straight",   "swing",      "shuffle",     "half-time", "double-time",
     "triplet",    "laid-back",  "syncopated",  "second-line", "clave",
-    "one-drop",   "four-on-the-floor", "polyrhythmic", "bounce"};
+    "one-drop",   "four-on-the-floor", "polyrhythmic", "bounce", "linear", "breakbeat"};
 
 std::string join(std::initializer_list<std::string_view> items) {
   std::string out;
@@ -219,9 +221,10 @@ Result<double> read_swing(const json& value, std::string_view path) {
 Result<StyleTraits> read_traits(const json& value, std::string_view path) {
   if (!value.is_object()) return type_error(path, "an object", value);
   if (auto ok = check_keys(value, path,
-                           {"density", "ghost_notes", "swing", "swing_16th", "laid_back_ms",
-                            "timing_spread", "dynamics", "fill_rate", "crash_after_fill",
-                            "phrase_bars", "timekeeper", "snare_note"});
+                           {"density", "kick_density", "ghost_notes", "open_hat", "double_kick",
+                            "linear", "swing", "swing_16th", "laid_back_ms", "timing_spread",
+                            "dynamics", "fill_rate", "crash_after_fill", "phrase_bars",
+                            "timekeeper", "snare_note"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -232,9 +235,13 @@ Result<StyleTraits> read_traits(const json& value, std::string_view path) {
     double min;
     double max;
   };
-  const std::array<Ranged, 6> ranged = {
+  const std::array<Ranged, 10> ranged = {
       Ranged{"density", &traits.density, 0.3, 3.0},
+      Ranged{"kick_density", &traits.kick_density, 0.3, 3.0},
       Ranged{"ghost_notes", &traits.ghost_notes, 0.0, 4.0},
+      Ranged{"open_hat", &traits.open_hat, 0.0, 4.0},
+      Ranged{"double_kick", &traits.double_kick, 0.0, 1.0},
+      Ranged{"linear", &traits.linear, 0.0, 1.0},
       Ranged{"laid_back_ms", &traits.laid_back_ms, -30.0, 30.0},
       Ranged{"timing_spread", &traits.timing_spread, 0.0, 4.0},
       Ranged{"dynamics", &traits.dynamics, 0.0, 3.0},
@@ -274,12 +281,12 @@ Result<StyleTraits> read_traits(const json& value, std::string_view path) {
     const std::string p = join_path(path, "timekeeper");
     auto s = read_string(*v, p);
     if (!s) return std::unexpected(s.error());
-    const auto lane = lane_from_id(*s);
+    const auto lane = lane_from_notation_key(*s);
     if (!lane) {
       std::string allowed;
       for (const Lane l : kAllLanes) {
         if (!allowed.empty()) allowed += ", ";
-        allowed += lane_id(l);
+        allowed += notation_lane_key(l);
       }
       return field_error(p, "unknown lane '" + *s + "'; allowed: " + allowed);
     }
@@ -300,6 +307,175 @@ Result<StyleTraits> read_traits(const json& value, std::string_view path) {
   return traits;
 }
 
+// Years of a career: the knowledge base covers 1900 up to the current year.
+constexpr long long kFirstYear = 1900;
+constexpr long long kLastYear = 2026;
+
+Result<std::optional<int>> read_year(const json& object, std::string_view path,
+                                     std::string_view key) {
+  const json* v = find(object, key);
+  if (v == nullptr) return std::optional<int>{};
+  auto n = read_integer(*v, join_path(path, key), kFirstYear, kLastYear);
+  if (!n) return std::unexpected(n.error());
+  return std::optional<int>(static_cast<int>(*n));
+}
+
+Result<YearSpan> read_era(const json& value, std::string_view path) {
+  if (!value.is_object()) return type_error(path, "an object {from, to}", value);
+  if (auto ok = check_keys(value, path, {"from", "to"}); !ok) return std::unexpected(ok.error());
+  auto from = read_year(value, path, "from");
+  if (!from) return std::unexpected(from.error());
+  if (!*from) return field_error(join_path(path, "from"), "is required: the first year active");
+  auto to = read_year(value, path, "to");
+  if (!to) return std::unexpected(to.error());
+  if (*to && **to < **from) {
+    return field_error(path, "'to' " + std::to_string(**to) + " is before 'from' " +
+                                 std::to_string(**from) + "; omit 'to' when still active");
+  }
+  return YearSpan{**from, *to};
+}
+
+Result<std::vector<DrummerCredit>> read_drummers(const json& value, std::string_view path) {
+  if (!value.is_array()) return type_error(path, "an array of {name, id, from, to} objects", value);
+  std::vector<DrummerCredit> out;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const std::string item_path = std::string(path) + "[" + std::to_string(i) + "]";
+    const json& item = value[i];
+    if (!item.is_object()) return type_error(item_path, "an object {name, id, from, to}", item);
+    if (auto ok = check_keys(item, item_path, {"name", "id", "from", "to"}); !ok) {
+      return std::unexpected(ok.error());
+    }
+    DrummerCredit credit;
+    const json* name = find(item, "name");
+    if (name == nullptr) return field_error(join_path(item_path, "name"), "is required");
+    auto n = read_string(*name, join_path(item_path, "name"));
+    if (!n) return std::unexpected(n.error());
+    if (n->empty()) return field_error(join_path(item_path, "name"), "must not be empty");
+    credit.name = std::move(*n);
+    if (const json* id = find(item, "id")) {
+      auto id_value = read_id(*id, join_path(item_path, "id"));
+      if (!id_value) return std::unexpected(id_value.error());
+      credit.id = std::move(*id_value);
+    }
+    auto from = read_year(item, item_path, "from");
+    if (!from) return std::unexpected(from.error());
+    auto to = read_year(item, item_path, "to");
+    if (!to) return std::unexpected(to.error());
+    if (*from && *to && **to < **from) {
+      return field_error(item_path, "'to' " + std::to_string(**to) + " is before 'from' " +
+                                        std::to_string(**from) + "; omit 'to' when still playing");
+    }
+    credit.from = *from;
+    credit.to = *to;
+    out.push_back(std::move(credit));
+  }
+  return out;
+}
+
+Result<Meter> read_meter_text(const json& value, std::string_view path) {
+  auto text = read_string(value, path);
+  if (!text) return std::unexpected(text.error());
+  auto meter = Meter::parse(*text);
+  if (!meter || text->find('/') == std::string::npos) {
+    return field_error(path, "'" + *text + "' is not a meter; allowed: N/D with N 1-16 and D 2, 4, "
+                                           "8 or 16 (e.g. 4/4, 6/8, 7/8, 12/8)");
+  }
+  return *meter;
+}
+
+Result<std::vector<Meter>> read_meters(const json& value, std::string_view path) {
+  if (!value.is_array()) return type_error(path, "an array of meters like \"4/4\"", value);
+  std::vector<Meter> out;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    auto m = read_meter_text(value[i], std::string(path) + "[" + std::to_string(i) + "]");
+    if (!m) return std::unexpected(m.error());
+    out.push_back(*m);
+  }
+  return out;
+}
+
+Result<std::string> read_country(const json& value, std::string_view path) {
+  auto s = read_string(value, path);
+  if (!s) return s;
+  if (s->size() != 2 || !std::all_of(s->begin(), s->end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    return field_error(path, "'" + *s + "' is not a country code; allowed: an ISO 3166-1 alpha-2 "
+                                        "code in capitals (GB, US, NG, JP, BR)");
+  }
+  return s;
+}
+
+Result<SignatureGroove> read_groove(const json& item, std::string_view path) {
+  if (!item.is_object()) {
+    return type_error(path, "an object {name, recording, meter, grid, tempo, lanes}", item);
+  }
+  if (auto ok = check_keys(item, path, {"name", "recording", "meter", "grid", "tempo", "lanes"}); !ok) {
+    return std::unexpected(ok.error());
+  }
+  SignatureGroove g;
+  if (const json* v = find(item, "name")) {
+    auto s = read_string(*v, join_path(path, "name"));
+    if (!s) return std::unexpected(s.error());
+    g.name = std::move(*s);
+  }
+  if (const json* v = find(item, "recording")) {
+    auto s = read_string(*v, join_path(path, "recording"));
+    if (!s) return std::unexpected(s.error());
+    g.recording = std::move(*s);
+  }
+  const json* meter = find(item, "meter");
+  if (meter == nullptr) return field_error(join_path(path, "meter"), "is required, e.g. \"4/4\"");
+  auto m = read_meter_text(*meter, join_path(path, "meter"));
+  if (!m) return std::unexpected(m.error());
+  g.meter = *m;
+  const json* grid = find(item, "grid");
+  if (grid == nullptr) {
+    return field_error(join_path(path, "grid"), "is required; allowed: 16th, triplet, 8th, 16th-triplet");
+  }
+  auto grid_text = read_string(*grid, join_path(path, "grid"));
+  if (!grid_text) return std::unexpected(grid_text.error());
+  auto grid_value = parse_notation_grid(*grid_text);
+  if (!grid_value) return field_error(join_path(path, "grid"), grid_value.error().message);
+  g.grid = *grid_value;
+  if (const json* v = find(item, "tempo")) {
+    auto t = read_number(*v, join_path(path, "tempo"), kMinTempo, kMaxTempo);
+    if (!t) return std::unexpected(t.error());
+    g.tempo = *t;
+  }
+  const json* lanes = find(item, "lanes");
+  if (lanes == nullptr) return field_error(join_path(path, "lanes"), "is required");
+  if (!lanes->is_object()) return type_error(join_path(path, "lanes"), "an object lane -> steps", *lanes);
+  for (const auto& [key, text] : lanes->items()) {
+    auto s = read_string(text, join_path(join_path(path, "lanes"), key));
+    if (!s) return std::unexpected(s.error());
+    g.lanes.push_back(GrooveLaneText{key, std::move(*s)});
+  }
+  if (auto parsed = parse_groove(g); !parsed) {
+    return field_error(join_path(path, "lanes"), parsed.error().message);
+  }
+  return g;
+}
+
+Result<std::vector<SignatureGroove>> read_grooves(const json& value, std::string_view path) {
+  if (!value.is_array()) return type_error(path, "an array of grooves", value);
+  std::vector<SignatureGroove> out;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    auto g = read_groove(value[i], std::string(path) + "[" + std::to_string(i) + "]");
+    if (!g) return std::unexpected(g.error());
+    out.push_back(std::move(*g));
+  }
+  return out;
+}
+
+json groove_to_json(const SignatureGroove& g) {
+  json lanes = json::object();
+  for (const auto& lane : g.lanes) lanes[lane.key] = lane.text;
+  json out = {{"name", g.name}, {"meter", g.meter.to_string()},
+              {"grid", std::string(notation_grid_name(g.grid))}, {"lanes", std::move(lanes)}};
+  if (!g.recording.empty()) out["recording"] = g.recording;
+  if (g.tempo) out["tempo"] = *g.tempo;
+  return out;
+}
+
 bool groove_is_empty(const GrooveSet& set) {
   return set.sixteenth.empty() && set.triplet.empty() && set.fill_sixteenth.empty() &&
          set.fill_triplet.empty();
@@ -308,7 +484,11 @@ bool groove_is_empty(const GrooveSet& set) {
 json traits_to_json(const StyleTraits& t) {
   json out = json::object();
   out["density"] = t.density;
+  out["kick_density"] = t.kick_density;
   out["ghost_notes"] = t.ghost_notes;
+  out["open_hat"] = t.open_hat;
+  out["double_kick"] = t.double_kick;
+  out["linear"] = t.linear;
   out["swing"] = t.swing;
   out["swing_16th"] = t.swing_16th;
   out["laid_back_ms"] = t.laid_back_ms;
@@ -328,8 +508,9 @@ Result<StyleProfile> decode(const json& json_value) {
                 std::string("a style profile must be a JSON object, got ") + json_value.type_name());
   }
   if (auto ok = check_keys(json_value, "",
-                           {"id", "kind", "name", "aliases", "genres", "base", "tempo", "feel",
-                            "description", "sources", "confidence", "traits", "groove"});
+                           {"id", "kind", "name", "aliases", "drummers", "genres", "base",
+                            "country", "era", "tempo", "feel", "meters", "description", "sources",
+                            "confidence", "traits", "signature_grooves", "groove"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -342,12 +523,18 @@ Result<StyleProfile> decode(const json& json_value) {
   p.id = std::move(*id_value);
 
   const json* kind = find(json_value, "kind");
-  if (kind == nullptr) return field_error("kind", "is required; allowed: genre, artist");
+  constexpr std::string_view kKinds = "genre, band, artist, drummer, producer";
+  if (kind == nullptr) return field_error("kind", "is required; allowed: " + std::string(kKinds));
   auto kind_text = read_string(*kind, "kind");
   if (!kind_text) return std::unexpected(kind_text.error());
-  if (*kind_text == "genre") p.kind = ProfileKind::genre;
-  else if (*kind_text == "artist") p.kind = ProfileKind::artist;
-  else return field_error("kind", "unknown kind '" + *kind_text + "'; allowed: genre, artist");
+  if (*kind_text == "genre") {
+    p.kind = ProfileKind::genre;
+  } else if (const auto artist_kind = artist_kind_from_name(*kind_text)) {
+    p.kind = ProfileKind::artist;
+    p.artist_kind = *artist_kind;
+  } else {
+    return field_error("kind", "unknown kind '" + *kind_text + "'; allowed: " + std::string(kKinds));
+  }
 
   const json* name = find(json_value, "name");
   if (name == nullptr) return field_error("name", "is required");
@@ -370,6 +557,31 @@ Result<StyleProfile> decode(const json& json_value) {
     auto base = read_id(*v, "base");
     if (!base) return std::unexpected(base.error());
     p.base = std::move(*base);
+  }
+  if (const json* v = find(json_value, "drummers")) {
+    auto drummers = read_drummers(*v, "drummers");
+    if (!drummers) return std::unexpected(drummers.error());
+    p.drummers = std::move(*drummers);
+  }
+  if (const json* v = find(json_value, "country")) {
+    auto country = read_country(*v, "country");
+    if (!country) return std::unexpected(country.error());
+    p.country = std::move(*country);
+  }
+  if (const json* v = find(json_value, "era")) {
+    auto era = read_era(*v, "era");
+    if (!era) return std::unexpected(era.error());
+    p.era = *era;
+  }
+  if (const json* v = find(json_value, "meters")) {
+    auto meters = read_meters(*v, "meters");
+    if (!meters) return std::unexpected(meters.error());
+    p.meters = std::move(*meters);
+  }
+  if (const json* v = find(json_value, "signature_grooves")) {
+    auto grooves = read_grooves(*v, "signature_grooves");
+    if (!grooves) return std::unexpected(grooves.error());
+    p.signature_grooves = std::move(*grooves);
   }
   if (p.kind == ProfileKind::artist && p.base.empty()) {
     return field_error("base", "is required for artist profiles: the id of a genre profile");
@@ -426,14 +638,53 @@ Result<StyleProfile> decode(const json& json_value) {
 
 }  // namespace
 
+std::string_view artist_kind_name(ArtistKind kind) noexcept {
+  switch (kind) {
+    case ArtistKind::band: return "band";
+    case ArtistKind::artist: return "artist";
+    case ArtistKind::drummer: return "drummer";
+    case ArtistKind::producer: return "producer";
+  }
+  return "artist";
+}
+
+std::optional<ArtistKind> artist_kind_from_name(std::string_view name) noexcept {
+  for (const auto kind : {ArtistKind::band, ArtistKind::artist, ArtistKind::drummer, ArtistKind::producer}) {
+    if (artist_kind_name(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
 json profile_to_json(const StyleProfile& profile) {
   json out = json::object();
   out["id"] = profile.id;
-  out["kind"] = profile.kind == ProfileKind::artist ? "artist" : "genre";
+  out["kind"] = profile.kind == ProfileKind::artist ? std::string(artist_kind_name(profile.artist_kind))
+                                                    : std::string("genre");
   out["name"] = profile.name;
   out["aliases"] = profile.aliases;
+  if (!profile.drummers.empty()) {
+    json drummers = json::array();
+    for (const auto& d : profile.drummers) {
+      json item = {{"name", d.name}};
+      if (!d.id.empty()) item["id"] = d.id;
+      if (d.from) item["from"] = *d.from;
+      if (d.to) item["to"] = *d.to;
+      drummers.push_back(std::move(item));
+    }
+    out["drummers"] = std::move(drummers);
+  }
   out["genres"] = profile.genres;
   if (!profile.base.empty()) out["base"] = profile.base;
+  if (!profile.country.empty()) out["country"] = profile.country;
+  if (profile.era) {
+    out["era"] = {{"from", profile.era->from}};
+    if (profile.era->to) out["era"]["to"] = *profile.era->to;
+  }
+  if (!profile.meters.empty()) {
+    json meters = json::array();
+    for (const auto& m : profile.meters) meters.push_back(m.to_string());
+    out["meters"] = std::move(meters);
+  }
   out["tempo"] = {{"min", profile.tempo.min},
                   {"max", profile.tempo.max},
                   {"typical", profile.tempo.typical}};
@@ -444,6 +695,11 @@ json profile_to_json(const StyleProfile& profile) {
   out["sources"] = std::move(sources);
   out["confidence"] = profile.confidence;
   out["traits"] = traits_to_json(profile.traits);
+  if (!profile.signature_grooves.empty()) {
+    json grooves = json::array();
+    for (const auto& g : profile.signature_grooves) grooves.push_back(groove_to_json(g));
+    out["signature_grooves"] = std::move(grooves);
+  }
   if (!groove_is_empty(profile.groove)) out["groove"] = groove_set_to_json(profile.groove);
   return out;
 }

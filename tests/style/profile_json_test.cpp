@@ -38,6 +38,23 @@ StyleProfile sample_artist() {
   p.traits.phrase_bars = 8;
   p.traits.timekeeper = Lane::ride;
   p.traits.snare_note = 40;
+  p.traits.kick_density = 1.4;
+  p.traits.open_hat = 0.5;
+  p.traits.double_kick = 0.1;
+  p.traits.linear = 0.2;
+  p.artist_kind = ArtistKind::drummer;
+  p.country = "GB";
+  p.era = YearSpan{1968, 1980};
+  p.meters = {Meter{4, 4}, Meter{12, 8}};
+  p.drummers = {{"John Bonham", "john-bonham", 1968, 1980}, {"Jason Bonham", "", 2007, std::nullopt}};
+  SignatureGroove g;
+  g.name = "Levee half-time";
+  g.recording = "Led Zeppelin - When the Levee Breaks (1971)";
+  g.tempo = 71;
+  g.lanes = {{"closed_hat", "x-x-x-x-x-x-x-x-|x-x-x-x-x-x-x-o-"},
+             {"kick", "X-x-------xx----|X-x-------x-x---"},
+             {"snare", "----X-------X---|----X-------X---"}};
+  p.signature_grooves = {g};
   return p;
 }
 
@@ -62,7 +79,7 @@ TEST(ProfileJson, RoundTripThroughJsonAndText) {
 
 TEST(ProfileJson, EncodesSnakeCaseFieldsAndOmitsEmptyGroove) {
   const json j = sample_json();
-  EXPECT_EQ(j.at("kind"), "artist");
+  EXPECT_EQ(j.at("kind"), "drummer");
   EXPECT_EQ(j.at("traits").at("timekeeper"), "ride");
   EXPECT_EQ(j.at("traits").at("snare_note"), 40);
   EXPECT_EQ(j.at("traits").at("swing_16th"), 1.12);
@@ -198,7 +215,7 @@ TEST(ProfileJson, RejectsOutOfRangeValuesAndNamesTheAllowedRange) {
       {json::json_pointer("/traits/timekeeper"), "cowbell", "ride"},
       {json::json_pointer("/traits/snare_note"), 12, "35-81"},
       {json::json_pointer("/traits/snare_note"), 200, "0-127"},
-      {json::json_pointer("/kind"), "band", "genre, artist"},
+      {json::json_pointer("/kind"), "duo", "genre, band, artist, drummer, producer"},
       {json::json_pointer("/feel"), "swung", "shuffle"},
       {json::json_pointer("/id"), "John Bonham", "a-z"},
       {json::json_pointer("/id"), "", "a-z"},
@@ -298,6 +315,7 @@ GrooveSet small_groove() {
 TEST(ProfileJson, GrooveRoundTripsAndBadGrooveNamesTheField) {
   StyleProfile p = sample_artist();
   p.kind = ProfileKind::genre;
+  p.artist_kind = ArtistKind::artist;  // genres carry no artist kind; the default reads back
   p.base.clear();
   p.groove = small_groove();
   const json j = profile_to_json(p);
@@ -377,6 +395,72 @@ TEST(ProfileJson, TruncatedAndMutatedDocumentsNeverCrash) {
         EXPECT_NE(r.error().message.find("traits." + key), std::string::npos);
       }
     }
+  }
+}
+
+TEST(ProfileJson, KnowledgeBaseFieldsRoundTripAndKindsMapOntoArtist) {
+  const json j = sample_json();
+  EXPECT_EQ(j.at("kind"), "drummer");
+  EXPECT_EQ(j.at("country"), "GB");
+  EXPECT_EQ(j.at("era"), (json{{"from", 1968}, {"to", 1980}}));
+  EXPECT_EQ(j.at("meters"), (json{"4/4", "12/8"}));
+  EXPECT_EQ(j.at("drummers").at(1), (json{{"name", "Jason Bonham"}, {"from", 2007}}));
+  EXPECT_EQ(j.at("signature_grooves").at(0).at("grid"), "16th");
+  EXPECT_EQ(j.at("traits").at("kick_density"), 1.4);
+  for (const char* kind : {"band", "artist", "drummer", "producer"}) {
+    json k = j;
+    k["kind"] = kind;
+    auto p = profile_from_json(k);
+    ASSERT_TRUE(p.has_value()) << p.error().describe();
+    EXPECT_EQ(p->kind, ProfileKind::artist);
+    EXPECT_EQ(artist_kind_name(p->artist_kind), kind);
+  }
+  // The knowledge-base spelling of the hi-hat lane is accepted as a timekeeper.
+  json hat = j;
+  hat["traits"]["timekeeper"] = "closed_hat";
+  EXPECT_EQ(profile_from_json(hat)->traits.timekeeper, Lane::closed_hat);
+  // Entries written before these fields existed still load.
+  json old = j;
+  for (const char* key : {"drummers", "country", "era", "meters", "signature_grooves"}) old.erase(key);
+  old["kind"] = "artist";
+  EXPECT_TRUE(profile_from_json(old).has_value());
+}
+
+TEST(ProfileJson, KnowledgeBaseFieldErrorsNameTheFieldPath) {
+  struct Case {
+    const char* pointer;
+    json value;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"/kind", "duo", "unknown kind 'duo'; allowed: genre, band, artist, drummer, producer"},
+      {"/country", "UK1", "'country': 'UK1' is not a country code"},
+      {"/country", "gb", "ISO 3166-1 alpha-2"},
+      {"/era/from", 1850, "'era.from': 1850 is out of range; allowed 1900-2026"},
+      {"/era", json{{"to", 1990}}, "'era.from': is required"},
+      {"/era", json{{"from", 1990}, {"to", 1980}}, "'era': 'to' 1980 is before 'from' 1990"},
+      {"/meters/1", "12-8x", "'meters[1]': '12-8x' is not a meter"},
+      {"/drummers/0/id", "John Bonham", "'drummers[0].id': 'John Bonham' is not a valid id"},
+      {"/drummers/1/name", "", "'drummers[1].name': must not be empty"},
+      {"/drummers/0/sticks", 2, "unknown field 'drummers[0].sticks'"},
+      {"/traits/kick_density", 3.5, "'traits.kick_density': 3.5 is out of range; allowed 0.3-3"},
+      {"/traits/open_hat", -1, "'traits.open_hat': -1 is out of range; allowed 0-4"},
+      {"/traits/double_kick", 1.5, "'traits.double_kick': 1.5 is out of range; allowed 0-1"},
+      {"/traits/linear", "yes", "'traits.linear': expected a number"},
+      {"/signature_grooves/0/grid", "32nd", "'signature_grooves[0].grid': unknown grid '32nd'"},
+      {"/signature_grooves/0/meter", "4", "'signature_grooves[0].meter': '4' is not a meter"},
+      {"/signature_grooves/0/tempo", 20, "'signature_grooves[0].tempo': 20 is out of range"},
+      {"/signature_grooves/0/lanes/snare", "----X-------X---|----X---q---X---",
+       "'signature_grooves[0].lanes': lane 'snare': bar 2, step 9: 'q' is not a step"},
+      {"/signature_grooves/0/lanes/bell", "x---------------|----------------",
+       "'signature_grooves[0].lanes': unknown lane 'bell'"},
+      {"/signature_grooves/0/feel", "x", "unknown field 'signature_grooves[0].feel'"},
+  };
+  for (const auto& c : cases) {
+    json j = sample_json();
+    j[json::json_pointer(c.pointer)] = c.value;
+    const Error e = decode_error(j);
+    EXPECT_NE(e.message.find(c.expected), std::string::npos) << c.pointer << ": " << e.message;
   }
 }
 
