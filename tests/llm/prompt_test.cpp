@@ -5,17 +5,13 @@
 #include <fmt/format.h>
 
 #include "llm/prompt.hpp"
-#include "style/library.hpp"
+#include "test_profiles.hpp"
 
 namespace mdg::llm {
 namespace {
 
 StyleProfile profile(std::string_view name) {
-  auto lib = StyleLibrary::open(MDG_SOURCE_DATA_DIR);
-  EXPECT_TRUE(lib.has_value());
-  auto p = lib->resolve(name);
-  EXPECT_TRUE(p.has_value()) << (p ? "" : p.error().describe());
-  return *p;
+  return name == "artist" ? testing::artist_profile() : testing::genre_profile(name);
 }
 
 // Every object in a schema is closed and lists all its properties as required.
@@ -52,7 +48,7 @@ TEST(Prompt, SystemPromptFixesSchemaUnitsAndDrumMap) {
 }
 
 TEST(Prompt, UserPromptCarriesTheProfileAndTheRequest) {
-  const auto bonham = profile("John Bonham");
+  const auto bonham = profile("artist");
   PatternRequest r;
   r.bars = 8;
   r.meter = Meter{4, 4};
@@ -63,7 +59,7 @@ TEST(Prompt, UserPromptCarriesTheProfileAndTheRequest) {
   ASSERT_TRUE(examples.has_value()) << examples.error().describe();
   const auto prompt = build_prompt(bonham, r, *examples);
   const auto& u = prompt.user;
-  EXPECT_NE(u.find("John Bonham"), std::string::npos);
+  EXPECT_NE(u.find("Test Drummer"), std::string::npos);
   EXPECT_NE(u.find(fmt::format("tempo range {}", bonham.tempo.min)), std::string::npos) << u;
   EXPECT_NE(u.find("feel: " + bonham.feel), std::string::npos);
   EXPECT_NE(u.find(bonham.description.substr(0, 40)), std::string::npos);
@@ -79,8 +75,8 @@ TEST(Prompt, UserPromptCarriesTheProfileAndTheRequest) {
 
 TEST(Prompt, BuiltFromTheProfileNotPerArtist) {
   PatternRequest r;
-  const auto a = profile("John Bonham");
-  const auto b = profile("J Dilla");
+  const auto a = profile("artist");
+  const auto b = profile("funk");
   const auto ua = user_prompt(a, r, {});
   const auto ub = user_prompt(b, r, {});
   EXPECT_NE(ua, ub);
