@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include "groove/groove_model.hpp"
 
 namespace mdg::llm {
 namespace {
@@ -48,26 +47,6 @@ double quarters_per_bar(const Meter& meter) {
   return 4.0 * meter.numerator / meter.denominator;
 }
 
-// The knowledge base's lane key for a lane played with `note`: the lane's own key when the
-// note is its default, else the voice's name ("side_stick", "ride_bell").
-std::string lane_key(Lane lane, DrumNote note) {
-  if (note == lane_default_note(lane)) {
-    return lane == Lane::closed_hat ? std::string("closed_hat") : std::string(lane_id(lane));
-  }
-  const auto* voice = drum_voice(note);
-  if (voice == nullptr) return std::string(lane_id(lane));
-  std::string key(voice->name);
-  std::replace_if(key.begin(), key.end(), [](char c) { return c == ' ' || c == '-'; }, '_');
-  return key;
-}
-
-char step_char(std::uint8_t velocity) {
-  if (velocity == 0) return '-';
-  if (velocity <= kGhostVelocity) return 'g';
-  if (velocity >= 105) return 'X';
-  return 'x';
-}
-
 std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -86,135 +65,17 @@ std::string describe_scale(double value, std::string_view less, std::string_view
 
 nlohmann::json pattern_schema() { return make_schema(); }
 
-std::string_view grid_name(int steps_per_quarter) noexcept {
-  switch (steps_per_quarter) {
-    case 4: return "16th";
-    case 3: return "triplet";
-    case 2: return "8th";
-    case 6: return "16th-triplet";
-    default: return "";
-  }
+Pattern example_pattern(const Example& example, double tempo_bpm) {
+  auto parsed = parse_groove(example.groove);
+  if (!parsed) return {};
+  return parsed->to_pattern(example.groove.tempo.value_or(tempo_bpm), example.groove.name);
 }
 
-Result<GridGroove> validate_groove(GridGroove groove) {
-  const std::string where = "groove '" + groove.name + "'";
-  if (grid_name(groove.steps_per_quarter).empty()) {
-    return fail(Errc::invalid_argument, where + ": " + std::to_string(groove.steps_per_quarter) +
-                                            " steps per quarter note is not a grid; allowed: 4 (16th), 3 "
-                                            "(triplet), 2 (8th), 6 (16th-triplet)");
-  }
-  if ((groove.steps_per_quarter * 4 * groove.meter.numerator) % groove.meter.denominator != 0) {
-    return fail(Errc::invalid_argument, where + ": a " + groove.meter.to_string() + " bar is not a whole number of " +
-                                            std::string(grid_name(groove.steps_per_quarter)) + " steps");
-  }
-  if (groove.lanes.empty()) return fail(Errc::invalid_argument, where + ": no lanes; allowed: 1 or more");
-  const auto bars = groove.lanes.front().bars.size();
-  if (bars < 1 || bars > 4) {
-    return fail(Errc::invalid_argument, where + ": " + std::to_string(bars) + " bars; allowed: 1-4");
-  }
-  const auto steps = static_cast<std::size_t>(groove.steps_per_bar());
-  bool any_hit = false;
-  for (const auto& lane : groove.lanes) {
-    if (drum_voice(lane.note) == nullptr) {
-      return fail(Errc::invalid_argument, where + ": lane '" + lane.key + "' plays note " +
-                                              std::to_string(lane.note) + "; allowed: GM drum notes 35-81");
-    }
-    if (lane.bars.size() != bars) {
-      return fail(Errc::invalid_argument, where + ": lane '" + lane.key + "' has " + std::to_string(lane.bars.size()) +
-                                              " bars, the first lane " + std::to_string(bars) + "; allowed: the same count");
-    }
-    for (const auto& bar : lane.bars) {
-      if (bar.size() != steps) {
-        return fail(Errc::invalid_argument, where + ": lane '" + lane.key + "' has a bar of " +
-                                                std::to_string(bar.size()) + " steps; allowed: " + std::to_string(steps));
-      }
-      for (char c : bar) {
-        if (std::string_view("-.xXgof").find(c) == std::string_view::npos) {
-          return fail(Errc::invalid_argument, where + ": step character '" + std::string(1, c) +
-                                                  "'; allowed: - . x X g o f");
-        }
-        any_hit = any_hit || (c != '-' && c != '.');
-      }
-    }
-  }
-  if (!any_hit) return fail(Errc::invalid_argument, where + ": no hit in any lane; allowed: at least one");
-  return groove;
-}
-
-GridGroove groove_from_grid(const GrooveGrid& grid, std::string name, int max_bars) {
-  GridGroove g;
-  g.name = std::move(name);
-  g.origin = "local engine";
-  g.meter = grid.meter;
-  const int slots = grid.slots_per_bar();
-  const auto bar_ticks = grid.meter.ticks_per_bar();
-  g.steps_per_quarter = slots > 0 ? static_cast<int>(std::lround(static_cast<double>(kPpq) * slots /
-                                                                  static_cast<double>(bar_ticks)))
-                                  : 4;
-  const int bars = std::clamp(max_bars, 0, grid.bars);
-  for (Lane lane : kAllLanes) {
-    GridLane out;
-    out.note = grid.lane_notes[lane_index(lane)];
-    if (out.note == 0) out.note = lane_default_note(lane);
-    out.key = lane_key(lane, out.note);
-    bool used = false;
-    for (int bar = 0; bar < bars; ++bar) {
-      std::string steps;
-      for (int s = 0; s < slots; ++s) {
-        const auto v = grid.at(bar, s, lane);
-        used = used || v != 0;
-        steps += step_char(v);
-      }
-      out.bars.push_back(std::move(steps));
-    }
-    if (used) g.lanes.push_back(std::move(out));
-  }
-  return g;
-}
-
-Pattern groove_to_pattern(const GridGroove& groove, double tempo_bpm) {
-  Pattern p;
-  p.name = groove.name;
-  p.meter = groove.meter;
-  p.tempo_bpm = groove.tempo.value_or(tempo_bpm);
-  const auto bar_ticks = groove.meter.ticks_per_bar();
-  p.length_ticks = bar_ticks * groove.bars();
-  const double step_ticks = static_cast<double>(kPpq) / groove.steps_per_quarter;
-  for (const auto& lane : groove.lanes) {
-    for (std::size_t bar = 0; bar < lane.bars.size(); ++bar) {
-      const auto& steps = lane.bars[bar];
-      for (std::size_t s = 0; s < steps.size(); ++s) {
-        const char c = steps[s];
-        if (c == '-' || c == '.') continue;
-        const auto tick = static_cast<std::int64_t>(bar) * bar_ticks +
-                          std::llround(static_cast<double>(s) * step_ticks);
-        Hit hit{tick, lane.note, 90, 60};
-        if (c == 'X') hit.velocity = 115;
-        if (c == 'g') hit.velocity = 35;
-        if (c == 'o') {
-          hit.note = 46;
-          hit.velocity = 95;
-        }
-        if (c == 'f') {
-          hit.velocity = 100;
-          if (tick >= 30) p.hits.push_back(Hit{tick - 30, lane.note, 35, 30});
-        }
-        p.hits.push_back(hit);
-      }
-    }
-  }
-  p.sort_hits();
-  return p;
-}
-
-Result<std::vector<GridGroove>> few_shot_examples(const StyleProfile& profile,
-                                                  const std::vector<GridGroove>& signature,
-                                                  const Meter& meter, std::uint64_t seed) {
-  std::vector<GridGroove> out;
-  for (const auto& groove : signature) {
-    if (groove.meter != meter || out.size() >= 2) continue;
-    auto valid = validate_groove(groove);
-    if (valid) out.push_back(std::move(*valid));
+Result<std::vector<Example>> few_shot_examples(const StyleProfile& profile, const Meter& meter, std::uint64_t seed) {
+  std::vector<Example> out;
+  for (const auto& groove : profile.signature_grooves) {
+    if (groove.meter != meter || out.size() >= 2 || !parse_groove(groove)) continue;
+    out.push_back(Example{groove, "signature groove"});
   }
   if (!out.empty()) return out;
   GenerateOptions options;
@@ -226,28 +87,27 @@ Result<std::vector<GridGroove>> few_shot_examples(const StyleProfile& profile,
   options.seed = seed;
   auto generation = generate(profile, options);
   if (!generation) return std::unexpected(generation.error());
-  auto groove = groove_from_grid(generation->variations.front().grid,
-                                 fmt::format("local engine groove for {} (seed {})", profile.name, seed), 2);
-  groove.tempo = generation->tempo_bpm;
-  out.push_back(std::move(groove));
+  // The engine's grid in the notation: triplets of a compound meter are its eighths.
+  NotationGrid grid = NotationGrid::sixteenth;
+  if (generation->subdivision == Subdivision::triplet) {
+    grid = meter.compound() ? NotationGrid::eighth : NotationGrid::triplet;
+  }
+  if (!notation_steps_per_bar(meter, grid)) grid = NotationGrid::sixteenth;
+  auto groove = pattern_to_groove(generation->variations.front().pattern, grid, 2);
+  if (!groove) return std::unexpected(groove.error());
+  groove->name = fmt::format("{} groove from the local engine (seed {})", profile.name, seed);
+  groove->tempo = generation->tempo_bpm;
+  out.push_back(Example{std::move(*groove), "local engine"});
   return out;
 }
 
-std::string render_groove(const GridGroove& groove) {
-  std::string out = fmt::format("{} ({}): {}, {} grid ({} steps per bar, step i starts at beat i/{}), {} bar{}",
-                                groove.name, groove.origin, groove.meter.to_string(), grid_name(groove.steps_per_quarter),
-                                groove.steps_per_bar(), groove.steps_per_quarter, groove.bars(),
-                                groove.bars() == 1 ? "" : "s");
-  if (groove.tempo) out += fmt::format(", {} BPM", number(*groove.tempo, 1));
-  out += "\n";
-  std::size_t width = 0;
-  for (const auto& lane : groove.lanes) width = std::max(width, lane.key.size() + 5);
-  for (const auto& lane : groove.lanes) {
-    std::string label = fmt::format("{} ({})", lane.key, lane.note);
-    label.resize(std::max(width, label.size()), ' ');
-    out += "  " + label + " " + join(lane.bars, "|") + "\n";
-  }
-  return out;
+std::string render_example(const Example& example) {
+  const auto& g = example.groove;
+  const int spq = notation_steps_per_quarter(g.grid);
+  const auto steps = notation_steps_per_bar(g.meter, g.grid);
+  std::string out = fmt::format("[{}; {} steps per bar, step i starts at beat i/{}] ", example.origin,
+                                steps ? *steps : 0, spq);
+  return out + format_groove(g);
 }
 
 std::string system_prompt() {
@@ -281,6 +141,10 @@ std::string system_prompt() {
                      ", ") +
          "\n";
   }
+  s += "\nRows of the example grooves and the notes they stand for: ";
+  std::vector<std::string> keys;
+  for (const auto& voice : notation_voices()) keys.push_back(fmt::format("{} = {}", voice.key, voice.note));
+  s += join(keys, ", ") + ".\n";
   s +=
       "\nRules:\n"
       "1. Play the style described: its feel, swing, ghost notes, dynamics and typical kit voices.\n"
@@ -296,7 +160,7 @@ std::string system_prompt() {
   return s;
 }
 
-std::string user_prompt(const StyleProfile& p, const PatternRequest& r, const std::vector<GridGroove>& examples) {
+std::string user_prompt(const StyleProfile& p, const PatternRequest& r, const std::vector<Example>& examples) {
   const StyleTraits& t = p.traits;
   const auto& model = p.groove.beat(p.groove.feel);
   std::string s = fmt::format("Write a drum part in the style of {} ({}", p.name,
@@ -333,7 +197,7 @@ std::string user_prompt(const StyleProfile& p, const PatternRequest& r, const st
   s += fmt::format("- phrases of {} bars; crash after a fill: {}%\n", t.phrase_bars,
                    number(100.0 * t.crash_after_fill, 0));
   if (t.timekeeper) {
-    s += fmt::format("- keeps time on the {} ({})\n", lane_key(*t.timekeeper, lane_default_note(*t.timekeeper)),
+    s += fmt::format("- keeps time on the {} ({})\n", notation_lane_key(*t.timekeeper),
                      lane_default_note(*t.timekeeper));
   }
   if (t.snare_note) {
@@ -355,12 +219,12 @@ std::string user_prompt(const StyleProfile& p, const PatternRequest& r, const st
   s += "\n";
   if (!examples.empty()) {
     s += fmt::format("\nExample groove{} of this style (do not copy them):\n", examples.size() == 1 ? "" : "s");
-    for (const auto& g : examples) s += render_groove(g);
+    for (const auto& e : examples) s += render_example(e);
   }
   return s;
 }
 
-Prompt build_prompt(const StyleProfile& profile, const PatternRequest& request, std::vector<GridGroove> examples) {
+Prompt build_prompt(const StyleProfile& profile, const PatternRequest& request, std::vector<Example> examples) {
   Prompt prompt;
   prompt.system = system_prompt();
   prompt.user = user_prompt(profile, request, examples);

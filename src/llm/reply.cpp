@@ -200,11 +200,13 @@ std::vector<BarKey> bar_keys(const Pattern& p, int steps_per_quarter, int bars) 
 }
 
 // The example a reply copies bar for bar, if any.
-const GridGroove* copied_example(const Pattern& reply, int bars, const std::vector<GridGroove>& examples) {
+const Example* copied_example(const Pattern& reply, int bars, const std::vector<Example>& examples) {
   for (const auto& ex : examples) {
-    if (ex.meter != reply.meter || ex.bars() == 0) continue;
-    const auto ex_keys = bar_keys(groove_to_pattern(ex, reply.tempo_bpm), ex.steps_per_quarter, ex.bars());
-    const auto keys = bar_keys(reply, ex.steps_per_quarter, bars);
+    const auto ex_pattern = example_pattern(ex, reply.tempo_bpm);
+    if (ex_pattern.meter != reply.meter || ex_pattern.hits.empty()) continue;
+    const int spq = notation_steps_per_quarter(ex.groove.grid);
+    const auto ex_keys = bar_keys(ex_pattern, spq, ex_pattern.bars());
+    const auto keys = bar_keys(reply, spq, bars);
     const bool all_copied = std::all_of(keys.begin(), keys.end(), [&](const BarKey& k) {
       return !k.empty() && std::find(ex_keys.begin(), ex_keys.end(), k) != ex_keys.end();
     });
@@ -393,7 +395,7 @@ ReplyCheck check_reply(std::string_view text, const ReplyExpectation& expect, co
   pattern.sort_hits();
   if (errors.empty()) {
     if (const auto* ex = copied_example(pattern, expect.bars, expect.examples)) {
-      errors.add("the notes copy the example groove '" + ex->name +
+      errors.add("the notes copy the example groove '" + ex->groove.name +
                  "' bar for bar; write your own part in the style instead");
     }
   }

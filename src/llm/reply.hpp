@@ -20,7 +20,7 @@ struct ReplyExpectation {
   int bars = 4;
   Meter meter{4, 4};
   double tempo_bpm = 120.0;             // the pattern is played at the requested tempo
-  std::vector<GridGroove> examples;     // the prompt's few-shot grooves
+  std::vector<Example> examples;        // the prompt's few-shot grooves
 };
 
 // How the model's answer ended (from the provider's reply).

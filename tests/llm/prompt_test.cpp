@@ -55,7 +55,7 @@ TEST(Prompt, UserPromptCarriesTheProfileAndTheRequest) {
   r.tempo_bpm = 87;
   r.variation = 2;
   r.variations = 6;
-  auto examples = few_shot_examples(bonham, {}, r.meter, 7);
+  auto examples = few_shot_examples(bonham, r.meter, 7);
   ASSERT_TRUE(examples.has_value()) << examples.error().describe();
   const auto prompt = build_prompt(bonham, r, *examples);
   const auto& u = prompt.user;
@@ -67,8 +67,8 @@ TEST(Prompt, UserPromptCarriesTheProfileAndTheRequest) {
   EXPECT_NE(u.find("variation 3 of 6"), std::string::npos);
   EXPECT_NE(u.find("ghost notes"), std::string::npos);
   // The example rows in grid notation, 16 steps per bar, two bars.
-  EXPECT_NE(u.find("kick (36)"), std::string::npos) << u;
-  EXPECT_NE(u.find("16th grid"), std::string::npos);
+  EXPECT_NE(u.find("\n  kick "), std::string::npos) << u;
+  EXPECT_NE(u.find("(4/4, 16th"), std::string::npos);
   EXPECT_EQ(prompt.examples.size(), 1U);
   EXPECT_GT(prompt.max_output_tokens, 8 * 1000);
 }
@@ -89,71 +89,57 @@ TEST(Prompt, BuiltFromTheProfileNotPerArtist) {
   EXPECT_NE(us.find("12 ms behind the beat"), std::string::npos);
 }
 
-TEST(Prompt, EngineExampleRoundTripsThroughTheGrid) {
+TEST(Prompt, EngineExampleIsWrittenInTheNotation) {
   const auto rock = profile("rock");
-  auto examples = few_shot_examples(rock, {}, Meter{4, 4}, 3);
+  auto examples = few_shot_examples(rock, Meter{4, 4}, 3);
   ASSERT_TRUE(examples.has_value());
-  const auto& g = examples->front();
-  EXPECT_EQ(g.origin, "local engine");
-  EXPECT_EQ(g.bars(), 2);
-  EXPECT_EQ(g.steps_per_quarter, 4);
-  ASSERT_TRUE(validate_groove(g).has_value());
-  for (const auto& lane : g.lanes) {
-    for (const auto& bar : lane.bars) EXPECT_EQ(bar.size(), 16U) << lane.key;
-  }
-  const auto p = groove_to_pattern(g, 120);
+  const auto& e = examples->front();
+  EXPECT_EQ(e.origin, "local engine");
+  auto parsed = parse_groove(e.groove);
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().describe();
+  EXPECT_EQ(parsed->bars, 2);
+  EXPECT_EQ(parsed->steps_per_bar, 16);
+  const auto p = example_pattern(e, 120);
   EXPECT_FALSE(p.hits.empty());
   EXPECT_EQ(p.length_ticks, 2 * 1920);
-  // Same seed, same example; another seed, (almost surely) another one.
-  auto again = few_shot_examples(rock, {}, Meter{4, 4}, 3);
-  EXPECT_EQ(render_groove(again->front()), render_groove(g));
+  // Same seed, same example.
+  auto again = few_shot_examples(rock, Meter{4, 4}, 3);
+  EXPECT_EQ(render_example(again->front()), render_example(e));
+  EXPECT_NE(render_example(e).find("16 steps per bar, step i starts at beat i/4"), std::string::npos);
 }
 
 TEST(Prompt, OddMetersUseTheirOwnStepCount) {
   const auto rock = profile("rock");
-  auto examples = few_shot_examples(rock, {}, Meter{7, 8}, 3);
+  auto examples = few_shot_examples(rock, Meter{7, 8}, 3);
   ASSERT_TRUE(examples.has_value());
-  EXPECT_EQ(examples->front().steps_per_bar(), 14);
-  for (const auto& lane : examples->front().lanes) EXPECT_EQ(lane.bars.front().size(), 14U);
+  auto parsed = parse_groove(examples->front().groove);
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().describe();
+  EXPECT_EQ(parsed->steps_per_bar, 14);
 }
 
 TEST(Prompt, SignatureGroovesAreUsedWhenTheMeterFits) {
-  const auto rock = profile("rock");
-  GridGroove levee{"Levee half-time", "signature groove", Meter{4, 4}, 4, 71,
-                   {{"kick", 36, {"X-x-------xx----"}}, {"snare", 38, {"----X-------X---"}},
-                    {"closed_hat", 42, {"x-x-x-x-x-x-x-o-"}}}};
-  auto examples = few_shot_examples(rock, {levee, levee, levee}, Meter{4, 4}, 1);
+  auto rock = profile("rock");
+  SignatureGroove levee{"Levee half-time", "Led Zeppelin - When the Levee Breaks (1971)", Meter{4, 4},
+                        NotationGrid::sixteenth, 71,
+                        {{"kick", "X-x-------xx----"}, {"snare", "----X-------X---"}, {"closed_hat", "x-x-x-x-x-x-x-o-"}}};
+  SignatureGroove broken = levee;
+  broken.lanes[0].text = "X-x";
+  rock.signature_grooves = {broken, levee, levee, levee};
+  auto examples = few_shot_examples(rock, Meter{4, 4}, 1);
   ASSERT_TRUE(examples.has_value());
-  EXPECT_EQ(examples->size(), 2U);  // one or two, never more
+  EXPECT_EQ(examples->size(), 2U);  // one or two, never more; an unparsable one is skipped
   EXPECT_EQ(examples->front().origin, "signature groove");
-  const auto text = render_groove(examples->front());
-  EXPECT_NE(text.find("closed_hat (42) x-x-x-x-x-x-x-o-"), std::string::npos) << text;
+  const auto text = render_example(examples->front());
+  EXPECT_NE(text.find("x-x-x-x-x-x-x-o-"), std::string::npos) << text;
   EXPECT_NE(text.find("71 BPM"), std::string::npos);
   // In another meter the engine supplies the example.
-  auto waltz = few_shot_examples(rock, {levee}, Meter{3, 4}, 1);
+  auto waltz = few_shot_examples(rock, Meter{3, 4}, 1);
   ASSERT_TRUE(waltz.has_value());
   EXPECT_EQ(waltz->front().origin, "local engine");
-  // 'o' is an open hat, 'f' a flam with a grace note.
-  const auto p = groove_to_pattern(levee, 71);
-  EXPECT_TRUE(std::any_of(p.hits.begin(), p.hits.end(), [](const Hit& h) { return h.note == 46; }));
-}
-
-TEST(Prompt, InvalidGroovesAreRejectedWithWhatIsAllowed) {
-  GridGroove g{"bad", "signature groove", Meter{4, 4}, 4, std::nullopt, {{"kick", 36, {"X---"}}}};
-  auto r = validate_groove(g);
-  ASSERT_FALSE(r.has_value());
-  EXPECT_NE(r.error().message.find("allowed: 16"), std::string::npos) << r.error().message;
-  g.lanes[0].bars = {"X--------------q"};
-  r = validate_groove(g);
-  ASSERT_FALSE(r.has_value());
-  EXPECT_NE(r.error().message.find("'q'"), std::string::npos);
-  g.lanes[0].bars = {"----------------"};
-  EXPECT_FALSE(validate_groove(g).has_value());
-  g.steps_per_quarter = 5;
-  EXPECT_FALSE(validate_groove(g).has_value());
-  g.steps_per_quarter = 3;
-  g.meter = Meter{7, 8};  // 10.5 triplet steps: not a whole number
-  EXPECT_FALSE(validate_groove(g).has_value());
+  // The user prompt shows them.
+  const auto u = user_prompt(rock, PatternRequest{}, *examples);
+  EXPECT_NE(u.find("Levee half-time"), std::string::npos);
+  EXPECT_NE(system_prompt().find("closed_hat = 42"), std::string::npos);
 }
 
 }  // namespace

@@ -173,10 +173,9 @@ TEST(Reply, OtherMetersUseTheirBarLength) {
 
 TEST(Reply, CopyOfTheExampleIsRejected) {
   ReplyExpectation e = expect();
-  GridGroove ex{"rock example", "local engine", Meter{4, 4}, 4, std::nullopt,
-                {{"kick", 36, {"X-------x-------"}}, {"snare", 38, {"----X-------X---"}},
-                 {"closed_hat", 42, {"x-x-x-x-x-x-x-x-"}}}};
-  e.examples = {ex};
+  SignatureGroove ex{"rock example", "", Meter{4, 4}, NotationGrid::sixteenth, std::nullopt,
+                     {{"kick", "X-------x-------"}, {"snare", "----X-------X---"}, {"closed_hat", "x-x-x-x-x-x-x-x-"}}};
+  e.examples = {Example{ex, "local engine"}};
   auto c = check_reply(rock_reply().dump(), e);
   EXPECT_EQ(c.problem, ReplyProblem::invalid);
   EXPECT_TRUE(mentions(c, "copy the example groove 'rock example'")) << c.summary();
