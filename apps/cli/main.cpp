@@ -12,6 +12,7 @@
 #include "service/analyze.hpp"
 #include "service/generate.hpp"
 #include "service/humanize.hpp"
+#include "style/kb_check.hpp"
 #include "style/library.hpp"
 #include "style/params.hpp"
 
@@ -148,6 +149,16 @@ int run_list(const std::string& data_dir, bool json) {
   return 0;
 }
 
+// kb check: 0 when every entry passes, 1 with the list of problems.
+int run_kb_check(const std::string& data_dir, bool json) {
+  auto checked = mdg::check_knowledge_base(data_dir.empty() ? mdg::default_data_dir()
+                                                            : std::filesystem::path(data_dir));
+  if (!checked) return report(checked.error());
+  if (json) std::cout << mdg::kb_report_to_json(*checked).dump(2) << '\n';
+  else std::cout << mdg::render_kb_report(*checked);
+  return checked->ok() ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -202,6 +213,15 @@ int main(int argc, char** argv) {
   list->add_option("--data", list_data, "knowledge-base folder (default: the shipped data)");
   list->add_flag("--json", list_json, "print JSON");
 
+  std::string kb_data;
+  bool kb_json = false;
+  auto* kb = app.add_subcommand("kb", "knowledge-base tools");
+  kb->require_subcommand(1);
+  auto* kb_check = kb->add_subcommand("check", "validate every entry under data/artists and count "
+                                               "entries per genre and decade (exit 1 on problems)");
+  kb_check->add_option("--data", kb_data, "knowledge-base folder (default: the shipped data)");
+  kb_check->add_flag("--json", kb_json, "print JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -212,6 +232,7 @@ int main(int argc, char** argv) {
   if (generate->parsed()) return run_generate(gen);
   if (humanize->parsed()) return run_humanize(hum);
   if (list->parsed()) return run_list(list_data, list_json);
+  if (kb_check->parsed()) return run_kb_check(kb_data, kb_json);
   if (analyze->parsed()) {
     auto result = mdg::analyze_path(analyze_path);
     if (!result) return report(result.error());

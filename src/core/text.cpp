@@ -25,6 +25,22 @@ constexpr std::string_view kLatinExtA =
     "ssttttttuuuuuuuu"  // 0160-016F
     "uuuuwwyyyzzzzzzs";  // 0170-017F
 
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x800) {
+    out += static_cast<char>(0xC0U | (cp >> 6U));
+    out += static_cast<char>(0x80U | (cp & 0x3FU));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0U | (cp >> 12U));
+    out += static_cast<char>(0x80U | ((cp >> 6U) & 0x3FU));
+    out += static_cast<char>(0x80U | (cp & 0x3FU));
+  } else {
+    out += static_cast<char>(0xF0U | (cp >> 18U));
+    out += static_cast<char>(0x80U | ((cp >> 12U) & 0x3FU));
+    out += static_cast<char>(0x80U | ((cp >> 6U) & 0x3FU));
+    out += static_cast<char>(0x80U | (cp & 0x3FU));
+  }
+}
+
 void append_folded(std::string& out, char32_t cp) {
   char c = '\0';
   if (cp < 0x80) {
@@ -51,8 +67,29 @@ void append_folded(std::string& out, char32_t cp) {
     c = kLatinExtA[cp - 0x100];
   } else if (cp == 0x2019 || cp == 0x2018) {
     return;  // typographic apostrophes
+  } else if (cp >= 0x300 && cp <= 0x36F) {
+    return;  // combining accents of decomposed text ("e" + U+0301)
+  } else if (cp >= 0xFF21 && cp <= 0xFF3A) {
+    out += static_cast<char>('a' + (cp - 0xFF21));  // fullwidth Latin
+    return;
+  } else if (cp >= 0xFF41 && cp <= 0xFF5A) {
+    out += static_cast<char>('a' + (cp - 0xFF41));
+    return;
+  } else if (cp >= 0xFF10 && cp <= 0xFF19) {
+    out += static_cast<char>('0' + (cp - 0xFF10));
+    return;
+  } else if (cp < 0x180 || (cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F) ||
+             cp == 0x30FB || (cp >= 0xFF00 && cp <= 0xFF65) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+             (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+    c = ' ';  // other Latin-1 symbols, punctuation, CJK and fullwidth punctuation, invalid
   } else {
-    c = ' ';
+    // Letters of other scripts stay ("フィッシュマンズ", "Кино"); Greek and Cyrillic
+    // capitals are lower-cased.
+    if (cp >= 0x391 && cp <= 0x3A9) cp += 0x20;
+    else if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;
+    else if (cp >= 0x400 && cp <= 0x40F) cp += 0x50;
+    append_utf8(out, cp);
+    return;
   }
   if (c == '\0') c = ' ';
   out += c;

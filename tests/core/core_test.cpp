@@ -118,6 +118,15 @@ TEST(Text, FoldName) {
   EXPECT_EQ(fold_name("Tomasz Łosowski"), "tomasz losowski");
   EXPECT_EQ(fold_name("\xff\xfe broken"), "broken");
   EXPECT_EQ(fold_name("trunc\xc3"), "trunc");
+  // Other scripts keep their letters; their punctuation still separates words.
+  EXPECT_EQ(fold_name("フィッシュマンズ"), "フィッシュマンズ");
+  EXPECT_EQ(fold_name("坂本・龍一"), "坂本 龍一");
+  EXPECT_EQ(fold_name("КИНО"), "кино");
+  EXPECT_EQ(fold_name("Ёлка"), "ёлка");
+  EXPECT_EQ(fold_name("ΑΒΓ"), "αβγ");
+  EXPECT_EQ(fold_name("Ｘ　ＪＡＰＡＮ"), "x japan");
+  EXPECT_EQ(fold_name("Beyonce\xcc\x81"), "beyonce");
+  EXPECT_EQ(fold_name("Sigur Rós — live"), "sigur ros live");
 }
 
 TEST(Text, EditDistance) {

@@ -113,12 +113,9 @@ class TempLibrary : public ::testing::Test {
   fs::path dir_;
 };
 
-TEST(ShippedData, EveryArtistFileDecodesAndNamesAKnownBase) {
-  std::set<std::string> genre_ids;
-  const json defs = read_json(kShipped / "genre_definitions.json");
-  for (const auto& def : defs.at("genres")) {
-    genre_ids.insert(def.at("id").get<std::string>());
-  }
+// Every entry decodes; the full schema (base genres, descriptions, ...) is `kb check`'s
+// (tests/style/kb_check_test.cpp).
+TEST(ShippedData, EveryArtistFileDecodes) {
   std::size_t artists = 0;
   std::set<std::string> ids;
   for (const auto& entry : fs::directory_iterator(kShipped / "artists")) {
@@ -126,9 +123,6 @@ TEST(ShippedData, EveryArtistFileDecodesAndNamesAKnownBase) {
     ASSERT_TRUE(p.has_value()) << p.error().describe();
     EXPECT_EQ(p->kind, ProfileKind::artist) << entry.path();
     EXPECT_EQ(p->id + ".json", entry.path().filename().string());
-    EXPECT_TRUE(genre_ids.contains(p->base)) << p->id << " has unknown base " << p->base;
-    EXPECT_FALSE(p->sources.empty()) << p->id;
-    EXPECT_GE(p->description.size(), 100U) << p->id;
     EXPECT_TRUE(ids.insert(p->id).second);
     ++artists;
   }
