@@ -397,6 +397,8 @@ Variation render(const Engine& e, const std::vector<LaneMask>& masks, const std:
   return v;
 }
 
+}  // namespace
+
 double pick_tempo(const StyleProfile& profile, std::uint64_t seed) {
   Rng rng = Rng(seed).fork(0x7E3B0);
   const TempoRange& t = profile.tempo;
@@ -407,8 +409,6 @@ double pick_tempo(const StyleProfile& profile, std::uint64_t seed) {
   if (lo > hi) return std::clamp(std::round(t.typical), kMinTempo, kMaxTempo);
   return std::clamp(std::round(bpm), lo, hi);
 }
-
-}  // namespace
 
 Result<GenerateOptions> validate(const GenerateOptions& options) {
   auto check = [](std::string_view name, double value) -> Result<double> {

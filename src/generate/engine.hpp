@@ -63,6 +63,10 @@ struct Generation {
 // Checks options against their allowed values (see style/params.hpp).
 [[nodiscard]] Result<GenerateOptions> validate(const GenerateOptions& options);
 
+// The tempo generate() plays when none is asked for: drawn from the style's tempo range with
+// `seed` (the LLM path asks providers for the same tempo).
+[[nodiscard]] double pick_tempo(const StyleProfile& profile, std::uint64_t seed);
+
 // Profile must carry a groove (artists resolved onto their base genre).
 [[nodiscard]] Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& options);
 
