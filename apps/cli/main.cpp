@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "service/analyze.hpp"
+#include "service/artists.hpp"
 #include "service/generate.hpp"
 #include "service/humanize.hpp"
 #include "style/kb_check.hpp"
@@ -69,6 +70,10 @@ int run_generate(const GenerateArgs& args) {
   std::optional<std::uint64_t> seed;
   for (const auto& [name, text] : args.values) {
     const auto* spec = mdg::find_param(name);
+    if (spec->kind == mdg::ParamKind::name) {
+      (name == "genre" ? request.genre : request.like) = text;
+      continue;
+    }
     if (spec->kind == mdg::ParamKind::meter) {
       auto meter = mdg::Meter::parse(text);
       if (!meter) return report(meter.error());
@@ -149,6 +154,16 @@ int run_list(const std::string& data_dir, bool json) {
   return 0;
 }
 
+int run_artists(const std::string& data_dir, const mdg::ArtistsQuery& query, bool json) {
+  auto library = open_library(data_dir);
+  if (!library) return report(library.error());
+  auto rows = mdg::list_artists(*library, query);
+  if (!rows) return report(rows.error());
+  if (json) std::cout << mdg::artists_to_json(*rows).dump(2) << '\n';
+  else std::cout << mdg::render_artists_text(*rows);
+  return 0;
+}
+
 // kb check: 0 when every entry passes, 1 with the list of problems.
 int run_kb_check(const std::string& data_dir, bool json) {
   auto checked = mdg::check_knowledge_base(data_dir.empty() ? mdg::default_data_dir()
@@ -179,6 +194,7 @@ int main(int argc, char** argv) {
         "--" + name, [&gen, name](const std::string& text) { gen.values[name] = text; },
         option_help(spec));
     if (spec.kind == mdg::ParamKind::meter) option->type_name("N/D");
+    if (spec.kind == mdg::ParamKind::name) option->type_name("NAME");
   }
   generate->add_option("--out", gen.out, "folder for the .mid files (created if missing)")
       ->capture_default_str();
@@ -213,6 +229,15 @@ int main(int argc, char** argv) {
   list->add_option("--data", list_data, "knowledge-base folder (default: the shipped data)");
   list->add_flag("--json", list_json, "print JSON");
 
+  std::string artists_data;
+  bool artists_json = false;
+  mdg::ArtistsQuery artists_query;
+  auto* artists = app.add_subcommand("artists", "list knowledge-base entries: name, kind, genres, era, country, confidence");
+  artists->add_option("--genre", artists_query.genre, "only entries with this genre tag or base genre");
+  artists->add_option("--search", artists_query.search, "only entries whose name or an alias has these words");
+  artists->add_option("--data", artists_data, "knowledge-base folder (default: the shipped data)");
+  artists->add_flag("--json", artists_json, "print JSON");
+
   std::string kb_data;
   bool kb_json = false;
   auto* kb = app.add_subcommand("kb", "knowledge-base tools");
@@ -232,6 +257,7 @@ int main(int argc, char** argv) {
   if (generate->parsed()) return run_generate(gen);
   if (humanize->parsed()) return run_humanize(hum);
   if (list->parsed()) return run_list(list_data, list_json);
+  if (artists->parsed()) return run_artists(artists_data, artists_query, artists_json);
   if (kb_check->parsed()) return run_kb_check(kb_data, kb_json);
   if (analyze->parsed()) {
     auto result = mdg::analyze_path(analyze_path);

@@ -31,6 +31,31 @@ std::string row_label(Lane lane, DrumNote note) {
 
 }  // namespace
 
+Result<Resolved> resolve_request(const StyleLibrary& library, const GenerateRequest& request) {
+  if (!request.blend.empty()) {
+    auto profile = resolve_blend(library, request.blend);
+    if (!profile) return std::unexpected(profile.error());
+    Resolution how;
+    how.query = request.blend;
+    how.entry_id = profile->id;
+    how.entry_name = profile->name;
+    how.matched = request.blend;
+    how.reason = "blend of " + request.blend;
+    return Resolved{std::move(*profile), std::move(how)};
+  }
+  const std::string& stand_in = request.genre.empty() ? request.like : request.genre;
+  if (request.artist.empty()) return library.resolve_match(stand_in);
+  auto resolved = library.resolve_match(request.artist);
+  if (resolved || stand_in.empty() || resolved.error().code != Errc::not_found) return resolved;
+  return library.resolve_stand_in(request.artist, stand_in);
+}
+
+std::string resolution_line(const Resolution& how) {
+  std::string line = "entry " + how.entry_id + " (" + std::string(match_kind_name(how.match)) + "): " + how.reason;
+  if (how.match == MatchKind::stand_in) line = "STAND-IN, LOW CONFIDENCE: " + line;
+  return line;
+}
+
 std::string variation_file_name(const Generation& g, int index) {
   return fmt::format("{}_s{}_v{}.mid", g.style_id, g.seed, index + 1);
 }
@@ -44,17 +69,25 @@ Result<GenerateResponse> run_generate(const StyleLibrary& library, const Generat
     return fail(Errc::invalid_argument, "give either a style name ('" + request.artist +
                                             "') or --blend, not both; a blend names all its styles");
   }
-  if (request.blend.empty() && request.artist.empty()) {
+  if (request.blend.empty() && request.artist.empty() && request.genre.empty() && request.like.empty()) {
     return fail(Errc::invalid_argument, "no style given: name an artist or genre, or use --blend \"A:0.7,B:0.3\"");
   }
-  auto profile = request.blend.empty() ? library.resolve(request.artist) : resolve_blend(library, request.blend);
-  if (!profile) return std::unexpected(profile.error());
-  auto generation = generate(*profile, request.options);
+  if (!request.genre.empty() && !request.like.empty()) {
+    return fail(Errc::invalid_argument, "give one stand-in, --genre or --like, not both");
+  }
+  if (!request.blend.empty() && (!request.genre.empty() || !request.like.empty())) {
+    return fail(Errc::invalid_argument, "--genre and --like stand in for one unknown name; a blend names known styles");
+  }
+  auto resolved = resolve_request(library, request);
+  if (!resolved) return std::unexpected(resolved.error());
+  auto generation = generate(resolved->profile, request.options);
   if (!generation) return std::unexpected(generation.error());
 
   GenerateResponse response;
   response.query = request.blend.empty() ? request.artist : request.blend;
-  response.profile = std::move(*profile);
+  if (response.query.empty()) response.query = request.genre.empty() ? request.like : request.genre;
+  response.profile = std::move(resolved->profile);
+  response.resolution = std::move(resolved->how);
   response.generation = std::move(*generation);
 
   std::error_code ec;
@@ -67,7 +100,8 @@ Result<GenerateResponse> run_generate(const StyleLibrary& library, const Generat
     const auto path = request.out_dir / variation_file_name(response.generation, static_cast<int>(i));
     MidiWriteOptions write;
     write.format = request.midi_format;
-    write.track_name = variations[i].pattern.name;
+    // The file says which entry it was made from and why.
+    write.track_name = variations[i].pattern.name + " [" + resolution_line(response.resolution) + "]";
     if (auto written = write_midi_file(path, variations[i].pattern, write); !written) {
       return std::unexpected(written.error());
     }
@@ -125,6 +159,7 @@ std::string render_generation_text(const GenerateResponse& r) {
                                 p.kind == ProfileKind::artist ? p.base : std::string(), g.bars,
                                 g.bars == 1 ? "" : "s", g.meter.to_string(), g.tempo_bpm,
                                 subdivision_name(g.subdivision), g.seed);
+  out += resolution_line(r.resolution) + "\n";
   out += "legend: X accent  x hit  g ghost  - rest\n";
   for (std::size_t i = 0; i < g.variations.size(); ++i) {
     const Variation& v = g.variations[i];
@@ -168,6 +203,15 @@ nlohmann::json generation_to_json(const GenerateResponse& r) {
             {"feel", p.feel},
             {"tempo_range", {{"min", p.tempo.min}, {"max", p.tempo.max}, {"typical", p.tempo.typical}}},
             {"confidence", p.confidence}}},
+          {"resolution",
+           {{"entry", r.resolution.entry_id},
+            {"entry_name", r.resolution.entry_name},
+            {"match", match_kind_name(r.resolution.match)},
+            {"score", r.resolution.score},
+            {"matched", r.resolution.matched},
+            {"drummer", r.resolution.drummer_id},
+            {"stand_in", r.resolution.match == MatchKind::stand_in},
+            {"reason", r.resolution.reason}}},
           {"tempo", g.tempo_bpm},
           {"meter", g.meter.to_string()},
           {"bars", g.bars},

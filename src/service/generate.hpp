@@ -19,6 +19,10 @@ struct GenerateRequest {
   // "Name A:0.7,Name B:0.3" (2-4 members): generate from a blend of styles instead of one
   // name; `artist` must then be empty (the blend names every style it mixes).
   std::string blend;
+  // Stand-ins for a name the knowledge base does not know (at most one): a genre, or a
+  // known artist whose profile to play it with. With `artist` empty they name the style.
+  std::string genre;
+  std::string like;
   GenerateOptions options;
   std::filesystem::path out_dir = "out";
   int midi_format = 1;  // 0 or 1
@@ -27,12 +31,20 @@ struct GenerateRequest {
 struct GenerateResponse {
   std::string query;
   StyleProfile profile;  // the resolved profile (groove included)
+  Resolution resolution;  // which entry was used and why
   Generation generation;
   std::vector<std::filesystem::path> files;  // one per variation, same order
 };
 
 [[nodiscard]] Result<GenerateResponse> run_generate(const StyleLibrary& library,
                                                     const GenerateRequest& request);
+
+// The profile a request names and how it was found: a blend, a known name, or a stand-in
+// (--genre/--like) for an unknown one.
+[[nodiscard]] Result<Resolved> resolve_request(const StyleLibrary& library, const GenerateRequest& request);
+// "entry led-zeppelin (relation): exact name 'Led Zeppelin'; drums by John Bonham (1968-1980)",
+// prefixed "STAND-IN, LOW CONFIDENCE: " for stand-ins.
+[[nodiscard]] std::string resolution_line(const Resolution& how);
 
 // The file name of variation `index` (0-based): "<style-id>_s<seed>_v<N>.mid".
 [[nodiscard]] std::string variation_file_name(const Generation& g, int index);

@@ -1,6 +1,7 @@
 #include "style/library.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
@@ -157,10 +158,14 @@ struct Header {
   std::string id;
   std::string name;
   ProfileKind kind = ProfileKind::genre;
+  ArtistKind artist_kind = ArtistKind::artist;
   std::vector<std::string> aliases;
+  std::string base;
 };
 
-Result<Header> read_genre_header(const fs::path& path) {
+// The members open() needs, read without decoding the rest of the file; the full profile
+// is validated when it is resolved (and by `kb check`).
+Result<Header> read_header(const fs::path& path, bool genre_folder) {
   auto text = read_text_file(path);
   if (!text) return std::unexpected(text.error());
   TopLevelScanner scanner(*text);
@@ -177,7 +182,7 @@ Result<Header> read_genre_header(const fs::path& path) {
                                             "': " + std::string(what));
   };
   for (const auto& [key, raw] : *members) {
-    if (key != "id" && key != "kind" && key != "name" && key != "aliases") continue;
+    if (key != "id" && key != "kind" && key != "name" && key != "aliases" && key != "base") continue;
     const auto value = TopLevelScanner::decode(raw);
     if (!value) return bad(key, "is not valid JSON");
     if (key == "aliases") {
@@ -191,13 +196,25 @@ Result<Header> read_genre_header(const fs::path& path) {
     if (!value->is_string()) return bad(key, "expected a string");
     if (key == "id") header.id = value->get<std::string>();
     else if (key == "kind") kind = value->get<std::string>();
+    else if (key == "base") header.base = value->get<std::string>();
     else header.name = value->get<std::string>();
   }
-  if (kind != "genre") {
-    return bad("kind", "profiles under genres/ need \"genre\", got '" + kind + "'");
+  if (genre_folder) {
+    if (kind != "genre") {
+      return bad("kind", "profiles under genres/ need \"genre\", got '" + kind + "'");
+    }
+  } else {
+    const auto artist_kind = artist_kind_from_name(kind);
+    if (!artist_kind) {
+      return bad("kind", "profiles under artists/ need one of band, artist, drummer, producer; got '" +
+                             kind + "'");
+    }
+    header.kind = ProfileKind::artist;
+    header.artist_kind = *artist_kind;
+    if (header.base.empty()) return bad("base", "is required for artist profiles: the id of a genre profile");
   }
   if (header.id.empty() || header.name.empty()) {
-    return fail(Errc::invalid_argument, path.string() + ": a genre profile needs an id and a name");
+    return fail(Errc::invalid_argument, path.string() + ": a profile needs an id and a name");
   }
   return header;
 }
@@ -219,6 +236,61 @@ std::vector<std::string> split_words(std::string_view folded) {
     start = end + 1;
   }
   return words;
+}
+
+std::string without_spaces(std::string_view folded) {
+  std::string out;
+  out.reserve(folded.size());
+  for (const char c : folded) {
+    if (c != ' ') out += c;
+  }
+  return out;
+}
+
+std::string sorted_words(std::vector<std::string> words) {
+  std::sort(words.begin(), words.end());
+  std::string out;
+  for (const auto& w : words) {
+    if (!out.empty()) out += ' ';
+    out += w;
+  }
+  return out;
+}
+
+// Levenshtein distance if it is at most `limit`, else limit + 1; `row` is scratch space.
+std::size_t bounded_distance(std::string_view a, std::string_view b, std::size_t limit,
+                             std::vector<std::size_t>& row) {
+  const std::size_t gap = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
+  if (gap > limit) return limit + 1;
+  row.resize(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    std::size_t row_min = row[0];
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({above + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0U : 1U)});
+      diagonal = above;
+      row_min = std::min(row_min, row[j]);
+    }
+    if (row_min > limit) return limit + 1;
+  }
+  return std::min(row[b.size()], limit + 1);
+}
+
+// Typos allowed for a query of n bytes: 1 up to 5, 2 up to 9, then 3.
+std::size_t typo_limit(std::size_t n) { return n <= 5 ? 1 : (n <= 9 ? 2 : 3); }
+
+std::string years_text(const DrummerCredit& d) {
+  if (!d.from) return {};
+  return " (" + std::to_string(*d.from) + "-" + (d.to ? std::to_string(*d.to) : std::string()) + ")";
+}
+
+std::string score_text(double score) {
+  const auto hundredths = static_cast<long long>(std::lround(score * 100.0));
+  return std::to_string(hundredths / 100) + "." + (hundredths % 100 < 10 ? "0" : "") +
+         std::to_string(hundredths % 100);
 }
 
 // 0 = identical; lower is closer. Whole-string edit distance, relative to length, with
@@ -269,55 +341,66 @@ Result<StyleLibrary> StyleLibrary::open(const std::filesystem::path& data_dir) {
   StyleLibrary library;
   library.data_dir_ = data_dir;
 
-  auto genre_files = json_files(data_dir / "genres");
-  if (!genre_files) return std::unexpected(genre_files.error());
-  for (const auto& file : *genre_files) {
-    auto header = read_genre_header(file);
-    if (!header) return std::unexpected(header.error());
-    library.entries_.push_back(
-        LibraryEntry{header->id, header->name, ProfileKind::genre, header->aliases, file});
-  }
-  auto artist_files = json_files(data_dir / "artists");
-  if (!artist_files) return std::unexpected(artist_files.error());
-  for (const auto& file : *artist_files) {
-    auto profile = load_profile_file(file);
-    if (!profile) return std::unexpected(profile.error());
-    if (profile->kind != ProfileKind::artist) {
-      return fail(Errc::invalid_argument,
-                  file.string() + ": profiles under artists/ need \"kind\": \"artist\"");
+  for (const bool genres : {true, false}) {
+    auto files = json_files(data_dir / (genres ? "genres" : "artists"));
+    if (!files) return std::unexpected(files.error());
+    for (const auto& file : *files) {
+      auto header = read_header(file, genres);
+      if (!header) return std::unexpected(header.error());
+      library.entries_.push_back(LibraryEntry{header->id, header->name, header->kind, header->artist_kind,
+                                              std::move(header->aliases), header->base, file});
     }
-    library.entries_.push_back(
-        LibraryEntry{profile->id, profile->name, ProfileKind::artist, profile->aliases, file});
   }
   if (library.entries_.empty()) {
     return fail(Errc::not_found, "no style profiles under '" + data_dir.string() +
                                      "' (expected artists/*.json and genres/*.json)");
   }
-
-  // Ids and names go in before aliases, so that on a clash (an alias of one profile equal
-  // to the name of another) the stable sort keeps the name's owner first.
   for (std::size_t i = 0; i < library.entries_.size(); ++i) {
     const auto& e = library.entries_[i];
-    for (std::size_t j = 0; j < i; ++j) {
-      if (library.entries_[j].id == e.id) {
-        return fail(Errc::invalid_argument, "duplicate profile id '" + e.id + "' in " +
-                                                library.entries_[j].file.string() + " and " +
-                                                e.file.string());
+    const auto [it, inserted] = library.ids_.emplace(e.id, static_cast<std::uint32_t>(i));
+    if (!inserted) {
+      return fail(Errc::invalid_argument, "duplicate profile id '" + e.id + "' in " +
+                                              library.entries_[it->second].file.string() + " and " +
+                                              e.file.string());
+    }
+  }
+  library.build_index();
+  return library;
+}
+
+void StyleLibrary::build_index() {
+  // Ids and names go in before aliases, so that on a clash (an alias of one profile equal
+  // to the name of another) the name's owner wins; among equals the first file wins.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      const auto& e = entries_[i];
+      std::vector<std::string> texts;
+      if (pass == 0) texts = {e.id, e.name};
+      else texts = e.aliases;
+      const KeyRef ref{static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(pass)};
+      for (const auto& text : texts) {
+        std::vector<std::string> keys;
+        add_keys(keys, text);
+        for (auto& k : keys) {
+          exact_.emplace(k, ref);
+          compact_.emplace(without_spaces(k), ref);
+          const auto words = split_words(k);
+          if (words.size() >= 2) sorted_tokens_.emplace(sorted_words(words), ref);
+          keys_.emplace_back(k, i);
+        }
+        const std::string folded = fold_name(text);
+        if (folded.empty()) continue;
+        fuzzy_.push_back(FuzzyKey{folded, ref.entry, ref.alias, false});
+        const auto words = split_words(folded);
+        if (words.size() >= 2 && words.back().size() >= 3) {
+          auto& owners = surnames_[words.back()];
+          if (std::find(owners.begin(), owners.end(), ref.entry) == owners.end()) owners.push_back(ref.entry);
+          fuzzy_.push_back(FuzzyKey{words.back(), ref.entry, ref.alias, true});
+        }
       }
     }
-    std::vector<std::string> keys;
-    add_keys(keys, e.id);
-    add_keys(keys, e.name);
-    for (auto& k : keys) library.keys_.emplace_back(std::move(k), i);
   }
-  for (std::size_t i = 0; i < library.entries_.size(); ++i) {
-    std::vector<std::string> keys;
-    for (const auto& alias : library.entries_[i].aliases) add_keys(keys, alias);
-    for (auto& k : keys) library.keys_.emplace_back(std::move(k), i);
-  }
-  std::stable_sort(library.keys_.begin(), library.keys_.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  return library;
+  std::stable_sort(keys_.begin(), keys_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
 // A genre's measured groove lives in grooves/<id>.json beside genres/, so that opening the
@@ -342,41 +425,118 @@ Result<StyleProfile> StyleLibrary::load_genre_or_artist(const LibraryEntry& entr
   return profile;
 }
 
-Result<StyleProfile> StyleLibrary::resolve(std::string_view name) const {
-  const std::string query = fold_name(name);
-  if (query.empty()) {
-    return fail(Errc::invalid_argument, "empty artist or style name; give e.g. 'John Bonham' "
-                                        "or 'funk'");
+std::string_view match_kind_name(MatchKind kind) noexcept {
+  switch (kind) {
+    case MatchKind::exact: return "exact";
+    case MatchKind::alias: return "alias";
+    case MatchKind::token: return "token";
+    case MatchKind::fuzzy: return "fuzzy";
+    case MatchKind::relation: return "relation";
+    case MatchKind::stand_in: return "stand-in";
   }
-  auto find_key = [this](std::string_view key) -> const LibraryEntry* {
-    const auto it = std::lower_bound(keys_.begin(), keys_.end(), key,
-                                     [](const auto& k, std::string_view q) { return k.first < q; });
-    return it != keys_.end() && it->first == key ? &entries_[it->second] : nullptr;
+  return "exact";
+}
+
+const LibraryEntry* StyleLibrary::entry_by_id(std::string_view id) const {
+  const auto it = ids_.find(std::string(id));
+  return it == ids_.end() ? nullptr : &entries_[it->second];
+}
+
+Result<StyleProfile> StyleLibrary::load_entry(const LibraryEntry& entry) const {
+  return load_profile_file(entry.file);
+}
+
+std::optional<Resolution> StyleLibrary::find(std::string_view name) const {
+  const std::string query = fold_name(name);
+  if (query.empty()) return std::nullopt;
+  Resolution r;
+  r.query = std::string(name);
+  auto found = [&](const KeyRef& ref, MatchKind kind, double score, std::string matched) {
+    const auto& e = entries_[ref.entry];
+    r.entry_id = e.id;
+    r.entry_name = e.name;
+    r.match = kind;
+    r.score = score;
+    r.matched = std::move(matched);
+    return r;
   };
-  const LibraryEntry* entry = find_key(query);
-  if (entry == nullptr && query.starts_with("the ")) entry = find_key(query.substr(4));
-  if (entry == nullptr) {
-    std::string message = "unknown artist or style '" + std::string(name) + "'";
-    const auto close = suggest(name, 3);
-    if (!close.empty()) {
-      message += "; closest known: ";
-      for (std::size_t i = 0; i < close.size(); ++i) {
-        if (i > 0) message += ", ";
-        message += close[i];
+  auto exact_kind = [](const KeyRef& ref) { return ref.alias != 0 ? MatchKind::alias : MatchKind::exact; };
+  // The text of the name or alias a key came from, for the reason line.
+  auto source_text = [this](const KeyRef& ref, auto&& key_of) -> std::string {
+    const auto& e = entries_[ref.entry];
+    if (ref.alias != 0) {
+      for (const auto& a : e.aliases) {
+        std::vector<std::string> keys;
+        add_keys(keys, a);
+        for (const auto& k : keys) {
+          if (key_of(k)) return a;
+        }
       }
     }
-    return fail(Errc::not_found, std::move(message));
+    return e.name;
+  };
+  const std::string plain = query.starts_with("the ") && query.size() > 4 ? query.substr(4) : query;
+  for (const auto& q : {query, plain}) {
+    if (const auto it = exact_.find(q); it != exact_.end()) {
+      return found(it->second, exact_kind(it->second), 1.0,
+                   source_text(it->second, [&q](const std::string& k) { return k == q; }));
+    }
   }
+  const std::string compact = without_spaces(plain);
+  if (const auto it = compact_.find(compact); it != compact_.end()) {
+    return found(it->second, exact_kind(it->second), 1.0,
+                 source_text(it->second, [&compact](const std::string& k) { return without_spaces(k) == compact; }));
+  }
+  const auto words = split_words(plain);
+  if (words.size() >= 2) {
+    const std::string sorted = sorted_words(words);
+    if (const auto it = sorted_tokens_.find(sorted); it != sorted_tokens_.end()) {
+      return found(it->second, MatchKind::token, 1.0,
+                   source_text(it->second, [&sorted](const std::string& k) { return sorted_words(split_words(k)) == sorted; }));
+    }
+  }
+  if (words.size() == 1 && plain.size() >= 3) {
+    if (const auto it = surnames_.find(plain); it != surnames_.end() && it->second.size() == 1) {
+      return found(KeyRef{it->second.front(), 0}, MatchKind::token, 1.0, entries_[it->second.front()].name);
+    }
+  }
+  // Typos: the unique closest key within the limit.
+  if (plain.size() >= 4) {
+    const std::size_t limit = typo_limit(plain.size());
+    std::vector<std::size_t> row;
+    std::size_t best = limit + 1;
+    const FuzzyKey* best_key = nullptr;
+    bool ambiguous = false;
+    for (const auto& k : fuzzy_) {
+      if (k.surname && words.size() != 1) continue;
+      const std::size_t d = bounded_distance(plain, k.key, std::min(best, limit), row);
+      if (d > limit) continue;
+      if (d < best) {
+        best = d;
+        best_key = &k;
+        ambiguous = false;
+      } else if (d == best && best_key != nullptr && k.entry != best_key->entry) {
+        ambiguous = true;
+      }
+    }
+    if (best_key != nullptr && !ambiguous) {
+      const double longest = static_cast<double>(std::max(plain.size(), best_key->key.size()));
+      double score = 1.0 - static_cast<double>(best) / longest;
+      if (best_key->surname) score *= 0.9;
+      const KeyRef ref{best_key->entry, best_key->alias};
+      return found(ref, MatchKind::fuzzy, score,
+                   source_text(ref, [best_key](const std::string& k) { return k == best_key->key; }));
+    }
+  }
+  return std::nullopt;
+}
 
-  auto profile = load_genre_or_artist(*entry);
+Result<StyleProfile> StyleLibrary::load_merged(const LibraryEntry& entry) const {
+  auto profile = load_genre_or_artist(entry);
   if (!profile) return profile;
   if (profile->kind == ProfileKind::genre) return profile;
-
-  const LibraryEntry* base = nullptr;
-  for (const auto& e : entries_) {
-    if (e.kind == ProfileKind::genre && e.id == profile->base) base = &e;
-  }
-  if (base == nullptr) {
+  const LibraryEntry* base = entry_by_id(profile->base);
+  if (base == nullptr || base->kind != ProfileKind::genre) {
     return fail(Errc::not_found, "artist profile '" + profile->id + "' is based on genre '" +
                                      profile->base + "', which is not in " +
                                      (data_dir_ / "genres").string());
@@ -384,6 +544,95 @@ Result<StyleProfile> StyleLibrary::resolve(std::string_view name) const {
   auto base_profile = load_genre_or_artist(*base);
   if (!base_profile) return std::unexpected(base_profile.error());
   return merge_onto_base(std::move(*profile), *base_profile);
+}
+
+Result<Resolved> StyleLibrary::resolve_match(std::string_view name) const {
+  if (fold_name(name).empty()) {
+    return fail(Errc::invalid_argument, "empty artist or style name; give e.g. 'John Bonham' "
+                                        "or 'funk'");
+  }
+  auto how = find(name);
+  if (!how) {
+    std::string message = "unknown artist or style '" + std::string(name) + "'";
+    const auto close = suggest(name, 5);
+    if (!close.empty()) {
+      message += "; closest known: ";
+      for (std::size_t i = 0; i < close.size(); ++i) {
+        if (i > 0) message += ", ";
+        message += close[i];
+      }
+    }
+    message += "; to go ahead anyway use --genre G or --like \"Artist\" (a stand-in, low confidence)";
+    return fail(Errc::not_found, std::move(message));
+  }
+  const LibraryEntry* entry = entry_by_id(how->entry_id);
+  auto profile = load_merged(*entry);
+  if (!profile) return std::unexpected(profile.error());
+
+  switch (how->match) {
+    case MatchKind::exact: how->reason = "exact name '" + how->matched + "'"; break;
+    case MatchKind::alias: how->reason = "alias '" + how->matched + "' of " + how->entry_name; break;
+    case MatchKind::token: how->reason = "same words as '" + how->matched + "'"; break;
+    case MatchKind::fuzzy:
+      how->reason = "closest name to '" + how->query + "' is '" + how->matched + "' (score " +
+                    score_text(how->score) + ")";
+      break;
+    default: break;
+  }
+  // A band or solo artist written without traits and grooves plays its drummer's style.
+  if (profile->kind == ProfileKind::artist && profile->traits == StyleTraits{} &&
+      profile->signature_grooves.empty()) {
+    for (const auto& d : profile->drummers) {
+      const LibraryEntry* drummer = d.id.empty() ? nullptr : entry_by_id(d.id);
+      if (drummer == nullptr || drummer == entry) continue;
+      auto style = load_merged(*drummer);
+      if (!style) return std::unexpected(style.error());
+      if (style->traits == StyleTraits{} && style->signature_grooves.empty()) continue;
+      StyleProfile& p = *profile;
+      p.base = style->base;
+      p.groove = std::move(style->groove);
+      p.traits = style->traits;
+      p.signature_grooves = style->signature_grooves;
+      for (const auto& source : style->sources) {
+        if (std::find(p.sources.begin(), p.sources.end(), source) == p.sources.end()) p.sources.push_back(source);
+      }
+      how->match = MatchKind::relation;
+      how->drummer_id = drummer->id;
+      how->drummer_name = drummer->name;
+      how->reason += "; drums by " + d.name + years_text(d);
+      break;
+    }
+  }
+  return Resolved{std::move(*profile), std::move(*how)};
+}
+
+Result<StyleProfile> StyleLibrary::resolve(std::string_view name) const {
+  auto r = resolve_match(name);
+  if (!r) return std::unexpected(r.error());
+  return std::move(r->profile);
+}
+
+Result<Resolved> StyleLibrary::resolve_stand_in(std::string_view name, std::string_view stand_in) const {
+  auto base = resolve_match(stand_in);
+  if (!base) {
+    Error e = base.error();
+    e.message = "stand-in: " + e.message;
+    return std::unexpected(std::move(e));
+  }
+  Resolved out = std::move(*base);
+  const std::string used = out.profile.name;
+  const std::string display = std::string(name).empty() ? used : std::string(name);
+  out.profile.name = display;
+  out.profile.confidence = std::min(out.profile.confidence, 0.2);
+  out.profile.description = "Stand-in: '" + display + "' is not in the knowledge base; played with the " +
+                            (out.profile.kind == ProfileKind::genre ? "genre profile " : "profile of ") +
+                            used + ". " + out.profile.description;
+  out.how.query = std::string(name);
+  out.how.match = MatchKind::stand_in;
+  out.how.score = out.profile.confidence;
+  out.how.reason = "stand-in: '" + display + "' is not in the knowledge base, so this uses " + used +
+                   " (" + out.how.reason + "); low confidence " + score_text(out.profile.confidence);
+  return out;
 }
 
 std::vector<std::string> StyleLibrary::suggest(std::string_view name, std::size_t count) const {

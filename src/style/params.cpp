@@ -20,6 +20,12 @@ constexpr std::array kSpecs = {
               "0 = quantized, 1 = the style's full measured timing and velocity feel"},
     ParamSpec{"complexity", ParamKind::number, 0, 1, 0.5,
               "0 = sparse and straight, 1 = busy and syncopated"},
+    ParamSpec{"genre", ParamKind::name, 0, 0, std::nullopt,
+              "when the name is not in the knowledge base, play it as a stand-in with this genre "
+              "(low confidence)"},
+    ParamSpec{"like", ParamKind::name, 0, 0, std::nullopt,
+              "when the name is not in the knowledge base, play it as a stand-in like this known "
+              "artist (low confidence)"},
     ParamSpec{"seed", ParamKind::integer, 0, 9007199254740991.0, std::nullopt,
               "random seed; the same seed gives the same files (default: from the clock, printed)"},
     // The humanize command's own parameters follow `seed`, which it shares with generate.
@@ -28,8 +34,8 @@ constexpr std::array kSpecs = {
               "style's full measured timing and dynamics"},
 };
 // generate takes the specs before `amount`; humanize takes `seed` and `amount`.
-constexpr std::size_t kGenerateCount = 7;
-constexpr std::size_t kHumanizeFirst = 6;
+constexpr std::size_t kGenerateCount = 9;
+constexpr std::size_t kHumanizeFirst = 8;
 static_assert(kSpecs[kGenerateCount - 1].name == "seed" && kSpecs[kHumanizeFirst].name == "seed");
 
 std::string number_text(double v) {
@@ -60,6 +66,7 @@ const ParamSpec* find_param(std::string_view name) noexcept {
 std::string allowed_values(const ParamSpec& spec) {
   switch (spec.kind) {
     case ParamKind::meter: return "N/D with N 1-16 and D 2, 4, 8 or 16 (e.g. 4/4, 3/4, 5/4, 6/8, 7/8, 12/8)";
+    case ParamKind::name: return "a genre or artist name the knowledge base knows (mididrumigen list)";
     case ParamKind::integer: return "whole numbers " + number_text(spec.min) + "-" + number_text(spec.max);
     case ParamKind::number: return number_text(spec.min) + "-" + number_text(spec.max);
   }
@@ -77,8 +84,10 @@ Result<double> check_param(const ParamSpec& spec, double value) {
 }
 
 Result<double> parse_param(const ParamSpec& spec, std::string_view text) {
-  if (spec.kind == ParamKind::meter) {
-    return fail(Errc::invalid_argument, "--" + std::string(spec.name) + " takes a meter, not a number");
+  if (spec.kind == ParamKind::meter || spec.kind == ParamKind::name) {
+    return fail(Errc::invalid_argument, "--" + std::string(spec.name) + " takes " +
+                                            (spec.kind == ParamKind::meter ? "a meter" : "a name") +
+                                            ", not a number");
   }
   double value = 0;
   const auto* end = text.data() + text.size();

@@ -10,7 +10,7 @@
 
 namespace mdg {
 
-enum class ParamKind { integer, number, meter };
+enum class ParamKind { integer, number, meter, name };  // name: free text (a genre or artist)
 
 struct ParamSpec {
   std::string_view name;  // "bars" -> --bars
@@ -21,8 +21,8 @@ struct ParamSpec {
   std::string_view help;
 };
 
-// The parameters of `generate` (bars ... seed) and of `humanize` (seed, amount); each is
-// declared once, `seed` serves both.
+// The parameters of `generate` (bars ... like, seed) and of `humanize` (seed, amount); each
+// is declared once, `seed` serves both.
 [[nodiscard]] std::span<const ParamSpec> generate_param_specs() noexcept;
 [[nodiscard]] std::span<const ParamSpec> humanize_param_specs() noexcept;
 [[nodiscard]] const ParamSpec* find_param(std::string_view name) noexcept;

@@ -169,7 +169,12 @@ TEST(Cli, SevenEightBarsAreValid) {
 }
 
 TEST(Cli, UnknownArtistSuggestsClosestNames) {
-  auto r = cli({"generate", "John Bonhem"});
+  // A typo resolves (fuzzy, with its score); a name the base does not know exits 3.
+  TempDir dir;
+  auto typo = cli({"generate", "John Bonhem", "--bars", "1", "--variations", "1", "--out", dir.path().string()});
+  EXPECT_EQ(typo.code, 0) << typo.out;
+  EXPECT_NE(typo.out.find("entry john-bonham (fuzzy)"), std::string::npos) << typo.out;
+  auto r = cli({"generate", "John Bonham Tribute Band"});
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.out.find("John Bonham"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("closest"), std::string::npos) << r.out;

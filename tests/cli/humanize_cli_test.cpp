@@ -96,7 +96,7 @@ TEST(CliHumanize, ErrorsHaveExitCodesAndSayWhatIsAllowed) {
   TempDir dir;
   const auto in = write_groove(dir);
   const auto out = (dir / "out.mid").string();
-  auto unknown = cli({"humanize", in.string(), "--style", "Questlov", "-o", out});
+  auto unknown = cli({"humanize", in.string(), "--style", "Questlove Tribute Band", "-o", out});
   EXPECT_EQ(unknown.code, 3) << unknown.out;
   EXPECT_NE(unknown.out.find("Questlove"), std::string::npos) << unknown.out;
   for (const char* amount : {"1.5", "-0.2", "lots"}) {
@@ -136,7 +136,7 @@ TEST(CliBlend, GeneratesFromABlendOfStyles) {
 TEST(CliBlend, BadBlendsAreRefusedClearly) {
   TempDir dir;
   const auto out = (dir / "out").string();
-  auto unknown = cli({"generate", "--blend", "John Bonham:0.7,Questlov:0.3", "--out", out});
+  auto unknown = cli({"generate", "--blend", "John Bonham:0.7,Questlove Tribute Band:0.3", "--out", out});
   EXPECT_EQ(unknown.code, 3) << unknown.out;
   EXPECT_NE(unknown.out.find("Questlove"), std::string::npos);
   auto weight = cli({"generate", "--blend", "John Bonham:heavy,Questlove:0.3", "--out", out});

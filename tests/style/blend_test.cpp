@@ -198,7 +198,7 @@ TEST(BlendParse, ErrorsSayWhatIsAllowed) {
 TEST(BlendParse, ResolvesMembersFromTheLibrary) {
   auto lib = StyleLibrary::open(MDG_SOURCE_DATA_DIR);
   ASSERT_TRUE(lib) << lib.error().message;
-  auto unknown = resolve_blend(*lib, "John Bonham:0.5,Questlov:0.5");
+  auto unknown = resolve_blend(*lib, "John Bonham:0.5,Questlove Drumz Trio:0.5");
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code, Errc::not_found);
   EXPECT_NE(unknown.error().message.find("Questlove"), std::string::npos) << unknown.error().message;

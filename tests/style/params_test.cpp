@@ -30,6 +30,13 @@ TEST(Params, ParseChecksRangeAndWholeNumbers) {
   EXPECT_NE(parse_param(humanize, "1.01").error().message.find("allowed: 0-1"), std::string::npos);
   EXPECT_NE(parse_param(*find_param("tempo"), "39").error().message.find("40-300"), std::string::npos);
   EXPECT_FALSE(parse_param(*find_param("time-signature"), "4").has_value());
+  EXPECT_EQ(find_param("genre")->kind, ParamKind::name);
+  EXPECT_EQ(find_param("like")->kind, ParamKind::name);
+  EXPECT_NE(allowed_values(*find_param("like")).find("mididrumigen list"), std::string::npos);
+  EXPECT_FALSE(parse_param(*find_param("genre"), "funk").has_value());
+  // humanize takes only seed and amount.
+  EXPECT_EQ(humanize_param_specs().size(), 2U);
+  EXPECT_EQ(generate_param_specs().back().name, "seed");
 }
 
 }  // namespace
