@@ -120,10 +120,25 @@ double StyleFeel::swing_ticks(const Slot& s) const {
   return shift;
 }
 
-double StyleFeel::timing_ms(Lane lane, const Slot& slot, Rng& rng) const {
+const ContextFeel* StyleFeel::context(Lane lane, int source_step, LaneMask mask, DrumNote note,
+                                      LaneMask previous, LaneMask next) const {
+  const auto& table = model_.context_feel;
+  if (table.empty() || source_step < 0) return nullptr;
+  for (const ContextLevel level : {ContextLevel::neighbours, ContextLevel::mask, ContextLevel::step,
+                                   ContextLevel::note}) {
+    const std::uint64_t key = context_key(level, lane_index(lane), source_step, mask, note, previous, next);
+    const auto it = std::lower_bound(table.begin(), table.end(), key,
+                                     [](const ContextFeel& c, std::uint64_t k) { return c.key < k; });
+    if (it != table.end() && it->key == key && it->hits >= kMinContextFeelHits) return &*it;
+  }
+  return nullptr;
+}
+
+double StyleFeel::timing_ms(Lane lane, const Slot& slot, Rng& rng, const ContextFeel* context) const {
   const StepStats st = stats(lane, slot.source_step);
   // Imposed swing replaces the measured placement of the swung positions.
-  const double mean = swing_ticks(slot) != 0.0 ? 0.0 : st.offset_mean_ms;
+  const double measured = context != nullptr ? context->offset_ms : st.offset_mean_ms;
+  const double mean = swing_ticks(slot) != 0.0 ? 0.0 : measured;
   const double z = std::sqrt(kBeatTimingShare) * beat_drift_ +
                    std::sqrt(1.0 - kBeatTimingShare) * rng.normal();
   const double placement = options_.placement ? model_.placement_ms : 0.0;
@@ -139,10 +154,21 @@ std::int64_t StyleFeel::place(int bar, std::size_t slot, double original, double
   const double max_shift = step_ticks(plan_) * kMaxFeelShift;
   const double shift = std::clamp(amount * feel_ms / ms_per_tick, -max_shift, max_shift);
   const double position = (1.0 - amount) * original + amount * grid + shift;
-  const std::int64_t lower = bar_start + (slot == 0 ? 0 : plan_.slots[slot - 1].tick + 1);
-  const std::int64_t upper =
-      bar_start + (slot + 1 < plan_.slots.size() ? plan_.slots[slot + 1].tick : plan_.bar_ticks) - 1;
-  return std::clamp<std::int64_t>(std::llround(position), lower, upper);
+  return std::clamp<std::int64_t>(std::llround(position), lower_bound(bar, slot), upper_bound(bar, slot));
+}
+
+std::int64_t StyleFeel::lower_bound(int bar, std::size_t slot) const {
+  const std::int64_t bar_start = plan_.bar_ticks * bar;
+  if (slot > 0) return bar_start + plan_.slots[slot - 1].tick + 1;
+  // A downbeat may move into the previous bar (never before the pattern's start) when the
+  // feel crosses bar lines; else it stays on its bar line.
+  if (!options_.cross_bar_lines || bar == 0) return bar_start;
+  return bar_start - (plan_.bar_ticks - plan_.slots.back().tick) + 1;
+}
+
+std::int64_t StyleFeel::upper_bound(int bar, std::size_t slot) const {
+  const std::int64_t bar_start = plan_.bar_ticks * bar;
+  return bar_start + (slot + 1 < plan_.slots.size() ? plan_.slots[slot + 1].tick : plan_.bar_ticks) - 1;
 }
 
 double StyleFeel::quantized_velocity(Lane lane, int source_step, bool ghost) const {
@@ -188,7 +214,15 @@ double StyleFeel::expected_velocity(Lane lane, int source_step, DrumNote note) c
 }
 
 double StyleFeel::expected_velocity(Lane lane, int source_step, DrumNote note, Rng& rng) const {
-  const double mean = expected_velocity(lane, source_step, note);
+  return around(expected_velocity(lane, source_step, note), lane, source_step, rng);
+}
+
+double StyleFeel::context_velocity(const ContextFeel& context, Lane lane, int source_step,
+                                   Rng& rng) const {
+  return around(std::clamp(context.velocity, 1.0, 127.0), lane, source_step, rng);
+}
+
+double StyleFeel::around(double mean, Lane lane, int source_step, Rng& rng) const {
   const double noise = options_.variation * rng.normal();
   if (mean <= kGhostVelocity) {
     return std::clamp(mean + kGhostVelocitySd * noise, 1.0, static_cast<double>(kGhostVelocity));
@@ -218,7 +252,8 @@ Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const Hum
     return fail(Errc::unsupported, "meter " + in.meter.to_string() + " gives no grid steps");
   }
   const GrooveModel& model = style.groove.beat(plan.subdivision);
-  StyleFeel feel(model, plan, style.traits, FeelOptions{options.variation, true});
+  StyleFeel feel(model, plan, style.traits,
+                 FeelOptions{.variation = options.variation, .placement = true, .cross_bar_lines = true});
 
   std::int64_t last = 0;
   for (const Hit& h : in.hits) last = std::max(last, h.tick);
@@ -252,6 +287,17 @@ Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const Hum
     placed[i] = snap(plan, in.hits[i].tick, bars);
     placed[i].index = i;
   }
+  // The lanes hitting at each slot of each bar, for the notes' contexts.
+  const std::size_t n_slots = plan.slots.size();
+  std::vector<LaneMask> masks(static_cast<std::size_t>(bars) * n_slots, 0);
+  for (const Placed& pl : placed) {
+    masks[static_cast<std::size_t>(pl.bar) * n_slots + pl.slot] |=
+        static_cast<LaneMask>(1U << lane_index(lane_for(in.hits[pl.index].note)));
+  }
+  const auto mask_at = [&](std::int64_t k) -> LaneMask {
+    return k >= 0 && static_cast<std::size_t>(k) < masks.size() ? masks[static_cast<std::size_t>(k)] : 0;
+  };
+
   // Notes in grid order, so each beat's drift is drawn once, in a seed-determined order.
   std::vector<std::size_t> order(placed.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
@@ -289,11 +335,20 @@ Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const Hum
       const double var = std::max(0.0, d.sum_sq / d.accents - mean * mean);
       if (var > 0.0) rank_z = (h.velocity - mean) / std::sqrt(var);
     }
-    const double target = flat ? feel.expected_velocity(lane, slot.source_step, h.note, rng)
-                               : feel.velocity(lane, slot.source_step, ghost, rank_z, rng);
+    const auto k = static_cast<std::int64_t>(static_cast<std::size_t>(pl.bar) * n_slots + pl.slot);
+    const ContextFeel* context = feel.context(lane, slot.source_step, mask_at(k), h.note,
+                                              mask_at(k - 1), mask_at(k + 1));
+    double target = 0.0;
+    if (flat && context != nullptr) {
+      target = feel.context_velocity(*context, lane, slot.source_step, rng);
+    } else if (flat) {
+      target = feel.expected_velocity(lane, slot.source_step, h.note, rng);
+    } else {
+      target = feel.velocity(lane, slot.source_step, ghost, rank_z, rng);
+    }
     const double velocity = a * target + (1.0 - a) * h.velocity;
     out.hits[i].velocity = static_cast<std::uint8_t>(std::clamp(std::lround(velocity), 1L, 127L));
-    const double feel_ms = feel.timing_ms(lane, slot, rng);
+    const double feel_ms = feel.timing_ms(lane, slot, rng, context);
     out.hits[i].tick = feel.place(pl.bar, pl.slot, static_cast<double>(h.tick), feel_ms, a,
                                   ms_per_tick(in.tempo_at(h.tick)));
   }
@@ -309,10 +364,8 @@ Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const Hum
       ++e;
     }
     const Placed& pl = placed[order[g]];
-    const std::int64_t bar_start = plan.bar_ticks * pl.bar;
-    const std::int64_t lower = bar_start + (pl.slot == 0 ? 0 : plan.slots[pl.slot - 1].tick + 1);
-    const std::int64_t upper = bar_start +
-        (pl.slot + 1 < plan.slots.size() ? plan.slots[pl.slot + 1].tick : plan.bar_ticks) - 1;
+    const std::int64_t lower = feel.lower_bound(pl.bar, pl.slot);
+    const std::int64_t upper = feel.upper_bound(pl.bar, pl.slot);
     for (std::size_t k = g + 1; k < e; ++k) {
       const Hit& prev_in = in.hits[order[k - 1]];
       const Hit& cur_in = in.hits[order[k]];

@@ -36,14 +36,22 @@
 // vary the way the style's takes do.
 //
 // Velocity with no dynamics in the input (every note of a lane at one loud velocity, as a
-// step sequencer writes) is predicted by expected_velocity: the mean of what the style plays
-// there, ghost notes included, adjusted by the GM note's level against its lane.
+// step sequencer writes) is predicted from the note's context: the median velocity the
+// style plays that GM note at that step given the lanes hitting with it and what hits at
+// the steps before and after (GrooveModel::context_feel, backing off to coarser
+// contexts); without a context, by expected_velocity: the mean of what the style plays
+// there, ghost notes included, adjusted by the GM note's level against its lane. The
+// timing mean of humanize() likewise is the context's median offset where one was seen.
+// Medians, not means: judged note by note against one real performance, the conditional
+// median is the prediction with the least expected absolute error.
 //
 // Placement. humanize() applies the style's placement against the click: a user's pattern
 // lives on a DAW grid the way a take follows the click. The engine does not: a generated
 // pattern is its own time reference (there is no click to be ahead of, and a downbeat at
 // tick 0 cannot move earlier), so generated files keep their first downbeat on the grid.
-// In humanize() too a note never crosses its bar line, so an early downbeat stays on it.
+// In humanize() a downbeat played early moves into the bar before, as the style's takes
+// do (except the pattern's very first downbeat, which stays at its start); in generated
+// files every note stays inside its bar.
 #include <cstdint>
 #include <optional>
 
@@ -79,7 +87,8 @@ struct HumanizeOptions {
 //    triplet one when the input sits clearly nearer it and the style has a triplet model;
 //  - onset = (1 - amount) * original + amount * (grid position + imposed swing)
 //            + amount * feel offset (clamped to 0.45 of a step), then kept strictly between
-//    the neighbouring grid steps and inside the note's bar;
+//    the neighbouring grid steps and inside the pattern (a downbeat may come early into
+//    the bar before: FeelOptions::cross_bar_lines);
 //  - velocity = amount * style velocity + (1 - amount) * original, where the style
 //    velocity keeps the input's accent/ghost structure: input ghosts (<= kGhostVelocity)
 //    map to the style's ghost notes, other notes to its accent distribution at a z-score
@@ -104,6 +113,9 @@ inline constexpr double kMaxFeelShift = 0.45;
 struct FeelOptions {
   double variation = 1.0;  // share of the measured spread played as random deviation (0-1)
   bool placement = false;  // add the style's placement against the click (placement_ms)
+  // Let a downbeat move early into the previous bar (never before the pattern's first bar
+  // line); without it every note stays inside its bar.
+  bool cross_bar_lines = false;
 };
 
 // A style's measured feel on one bar plan, note by note. Not thread-safe (holds the
@@ -126,13 +138,25 @@ class StyleFeel {
   void start_beat(Rng& rng);
   // The swing the style imposes on a slot, in ticks (0 for most slots).
   [[nodiscard]] double swing_ticks(const Slot& slot) const;
+  // The finest context of the model's context feel (GrooveModel::context_feel) seen for a
+  // note: its lane and GM note, step, the mask of the lanes hitting at its step and the
+  // masks of the steps before and after, backing off to coarser contexts; nullptr when the
+  // note was not seen often enough on the lane (the step statistics then stand in).
+  [[nodiscard]] const ContextFeel* context(Lane lane, int source_step, LaneMask mask, DrumNote note,
+                                           LaneMask previous, LaneMask next) const;
   // The feel's offset from the grid in ms (see the timing model above); one normal draw.
-  [[nodiscard]] double timing_ms(Lane lane, const Slot& slot, Rng& rng) const;
+  // With a context, its median offset replaces the step's mean.
+  [[nodiscard]] double timing_ms(Lane lane, const Slot& slot, Rng& rng,
+                                 const ContextFeel* context = nullptr) const;
   // Where a note on `slot` of bar `bar` lands: see humanize(); `original` is the note's
   // own onset (the grid position plus swing for notes the engine writes), `ms_per_tick`
   // the tempo there. Always strictly between the neighbouring steps, inside the bar.
   [[nodiscard]] std::int64_t place(int bar, std::size_t slot, double original, double feel_ms,
                                    double amount, double ms_per_tick) const;
+  // The earliest and latest tick place() gives a note on `slot` of `bar`: just after the
+  // previous slot and just before the next (a downbeat: see FeelOptions::cross_bar_lines).
+  [[nodiscard]] std::int64_t lower_bound(int bar, std::size_t slot) const;
+  [[nodiscard]] std::int64_t upper_bound(int bar, std::size_t slot) const;
 
   // The mean velocity of a lane and step: ghost or accent.
   [[nodiscard]] double quantized_velocity(Lane lane, int source_step, bool ghost) const;
@@ -147,6 +171,9 @@ class StyleFeel {
   // expected_velocity plus variation * the step's spread (one normal draw), kept on the
   // ghost side of kGhostVelocity when the mean is a ghost velocity and above it otherwise.
   [[nodiscard]] double expected_velocity(Lane lane, int source_step, DrumNote note, Rng& rng) const;
+  // The same around a context's median velocity.
+  [[nodiscard]] double context_velocity(const ContextFeel& context, Lane lane, int source_step,
+                                        Rng& rng) const;
   // A velocity drawn from the style's distribution (one normal draw). `rank_z` places an
   // accent by the input's loudness rank (nullopt: pure noise, as the engine uses it).
   [[nodiscard]] double velocity(Lane lane, int source_step, bool ghost,
@@ -158,6 +185,8 @@ class StyleFeel {
   StyleTraits traits_;
   FeelOptions options_;
   double beat_drift_ = 0.0;
+  // A mean velocity plus variation * the step's spread, on the mean's side of kGhostVelocity.
+  [[nodiscard]] double around(double mean, Lane lane, int source_step, Rng& rng) const;
 };
 
 }  // namespace mdg

@@ -19,6 +19,13 @@ Result<void> check_range(const char* name, double value, double min, double max)
 
 double mean_of(double sum, std::uint32_t n) { return n > 0 ? sum / n : 0.0; }
 
+// The median of a non-empty sample (the mean of the middle two for an even count).
+double median_of(std::vector<float> v) {
+  const std::size_t n = v.size();
+  std::sort(v.begin(), v.end());
+  return n % 2 == 1 ? v[n / 2] : (static_cast<double>(v[n / 2 - 1]) + v[n / 2]) / 2.0;
+}
+
 double sd_of(double sum, double sum_sq, std::uint32_t n) {
   if (n == 0) return 0.0;
   const double mean = sum / n;
@@ -209,6 +216,7 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
   struct Cell {
     int velocity = -1;  // -1 = no hit
     double offset_ms = 0;
+    DrumNote note = 0;
   };
   struct Snapped {
     std::size_t bar;
@@ -216,6 +224,7 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
     std::size_t lane;
     int velocity;
     double offset_ms;
+    DrumNote note;
   };
   std::vector<Snapped> snapped;
   snapped.reserve(pattern.hits.size());
@@ -234,7 +243,7 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
     const double offset_ms = (tick - grid_tick) * ms_per_tick(pattern.tempo_at(hit.tick));
     const auto bar = static_cast<std::size_t>(index / steps_);
     const auto step = static_cast<std::size_t>(index % steps_);
-    snapped.push_back({bar, step, lane_index(*lane), hit.velocity, offset_ms});
+    snapped.push_back({bar, step, lane_index(*lane), hit.velocity, offset_ms, hit.note});
     ticks.push_back(hit.tick);
     lanes_[lane_index(*lane)].notes[hit.note & 0x7f] += 1;
     lanes_[lane_index(*lane)].note_velocity[hit.note & 0x7f] += hit.velocity;
@@ -257,7 +266,7 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
   };
   for (const auto& s : snapped) {
     Cell& c = cell_at(s.bar, s.step, s.lane);
-    if (s.velocity > c.velocity) c = {s.velocity, s.offset_ms};
+    if (s.velocity > c.velocity) c = {s.velocity, s.offset_ms, s.note};
   }
 
   // The step masks, hits and tom hits per bar.
@@ -324,6 +333,29 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
         sum.offset_sq += c.offset_ms * c.offset_ms;
         lane.velocity += v;
         lane.velocity_sq += v * v;
+      }
+    }
+  }
+
+  // Context feel: every kept hit under each of its contexts (lane and note; plus the step;
+  // plus the step's mask; plus the neighbouring steps' masks, across bar lines).
+  for (std::size_t b = 0; b < bars; ++b) {
+    if (!keep[b]) continue;
+    for (std::size_t st = 0; st < steps; ++st) {
+      const std::size_t k = b * steps + st;
+      const std::uint32_t mask = masks[k];
+      const std::uint32_t previous = k > 0 ? masks[k - 1] : 0;
+      const std::uint32_t next = k + 1 < masks.size() ? masks[k + 1] : 0;
+      for (std::size_t l = 0; l < kLaneCount; ++l) {
+        const Cell& c = cell_at(b, st, l);
+        if (c.velocity < 0) continue;
+        for (const ContextLevel level : {ContextLevel::note, ContextLevel::step, ContextLevel::mask,
+                                         ContextLevel::neighbours}) {
+          auto& samples = context_samples_[context_key(level, l, static_cast<int>(st), mask, c.note,
+                                                       previous, next)];
+          samples.velocity.push_back(static_cast<float>(c.velocity));
+          samples.offset_ms.push_back(static_cast<float>(c.offset_ms));
+        }
       }
     }
   }
@@ -431,6 +463,14 @@ GrooveModel GrooveAccumulator::finish() const {
   }
   std::sort(model.note_velocity.begin(), model.note_velocity.end(),
             [](const NoteVelocity& a, const NoteVelocity& b) { return a.note < b.note; });
+
+  for (const auto& [key, samples] : context_samples_) {
+    if (samples.velocity.size() < kMinContextFeelHits) continue;
+    model.context_feel.push_back({key, static_cast<std::uint32_t>(samples.velocity.size()),
+                                  median_of(samples.velocity), median_of(samples.offset_ms)});
+  }
+  std::sort(model.context_feel.begin(), model.context_feel.end(),
+            [](const ContextFeel& a, const ContextFeel& b) { return a.key < b.key; });
 
   model.transitions.resize(steps);
   for (std::size_t st = 0; st < steps; ++st) {

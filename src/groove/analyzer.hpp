@@ -106,6 +106,12 @@ class GrooveAccumulator {
   std::vector<double> beat_phases_;    // off-beat position within the quarter note, per beat
   std::vector<double> eighth_phases_;  // off-beat position within the eighth note, per eighth
   std::vector<int> metric_weight_;     // per step, for syncopation
+  // Velocities and offsets (ms) of the hits of each context (context_key), for the medians
+  // of GrooveModel::context_feel.
+  struct ContextSamples {
+    std::vector<float> velocity, offset_ms;
+  };
+  std::unordered_map<std::uint64_t, ContextSamples> context_samples_;
 };
 
 // The median offset (ticks) of a performance's onsets near quarter notes: how far the whole

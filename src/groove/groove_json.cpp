@@ -1,6 +1,6 @@
-// JSON layout of a groove model (all fields required when decoding, except placement_ms and
-// note_velocity, which models written before they existed lack; they then read as 0 and
-// empty):
+// JSON layout of a groove model (all fields required when decoding, except placement_ms,
+// note_velocity and context_feel, which models written before they existed lack; they then
+// read as 0 and empty):
 //   {"meter": "4/4", "grid": "sixteenth", "bars": 120,
 //    "density": 14.2, "swing_ratio": 1.0, "swing_ratio_16th": 1.0, "ghost_rate": 0.1,
 //    "syncopation": 2.3, "fill_rate": 0.05, "placement_ms": -9.5,
@@ -11,7 +11,10 @@
 //                                  "ghost_prob": .., "ghost_velocity_mean": .., "offset_mean_ms": ..,
 //                                  "offset_sd_ms": .., "hits": ..}, ...]}, ...all nine lanes},
 //    "transitions": [{"u": "0:12 1:40 5:3", "c": {"0": "1:10 5:2", "1": "0:30"},
-//                     "b": "0,5=1:7; 1,1=0:3 5:2"}, ...]}
+//                     "b": "0,5=1:7; 1,1=0:3 5:2"}, ...],
+//    "context_feel": ["3 0 4 5 36 0 8 14 97 -3.2", ...]}
+//      (level lane step mask note previous next hits median_velocity median_offset_ms; the
+//       fields a level does not use are 0; sorted by context_key)
 // Transition counts are written as "mask:count" lists in one string per step (unigram) and
 // per previous mask (contexts) and per "previous,beat_before" pair (beat contexts) so that an indented dump stays a few lines per step.
 // Doubles are rounded to 4 significant digits (at most 4 decimals) so files are small and
@@ -21,6 +24,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -46,6 +50,23 @@ std::string format_counts(const std::vector<MaskCount>& counts) {
     out += ':';
     out += std::to_string(c.count);
   }
+  return out;
+}
+
+// One context_feel entry: "level lane step mask note previous next hits velocity offset_ms".
+std::string fmt_context(std::uint64_t level, std::uint64_t lane, std::uint64_t step, std::uint64_t mask,
+                        std::uint64_t note, std::uint64_t previous, std::uint64_t next,
+                        std::uint32_t hits, double velocity, double offset_ms) {
+  std::string out;
+  for (const std::uint64_t v : {level, lane, step, mask, note, previous, next}) {
+    out += std::to_string(v);
+    out += ' ';
+  }
+  out += std::to_string(hits);
+  out += ' ';
+  out += json(velocity).dump();
+  out += ' ';
+  out += json(offset_ms).dump();
   return out;
 }
 
@@ -107,6 +128,15 @@ json model_to_json(const GrooveModel& m) {
                            {"b", std::move(beat_contexts)}});
   }
   j["transitions"] = std::move(transitions);
+  json context_feel = json::array();
+  for (const ContextFeel& c : m.context_feel) {
+    const auto field_of = [&](int shift, std::uint64_t bits) { return (c.key >> shift) & bits; };
+    context_feel.push_back(fmt_context(field_of(60, 0x3), field_of(56, 0xf), field_of(48, 0xff),
+                                       field_of(36, 0x1ff), field_of(28, 0x7f), field_of(14, 0x1ff),
+                                       field_of(0, 0x1ff), c.hits, round4(c.velocity),
+                                       round4(c.offset_ms)));
+  }
+  j["context_feel"] = std::move(context_feel);
   return j;
 }
 
@@ -202,6 +232,46 @@ Result<std::vector<MaskCount>> parse_counts(const std::string& s, const std::str
       return bad(path, "masks must be sorted in increasing order without repeats");
     }
     out.push_back({static_cast<LaneMask>(mask), static_cast<std::uint32_t>(count)});
+  }
+  return out;
+}
+
+// context_feel: strings of "level lane step mask note previous next hits velocity offset_ms"
+// (see fmt_context), keys strictly increasing.
+Result<std::vector<ContextFeel>> decode_context_feel(const json& j, const std::string& path,
+                                                     std::size_t steps) {
+  if (!j.is_array()) return bad(path, "must be an array of context strings");
+  std::vector<ContextFeel> out;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string where = path + "[" + std::to_string(i) + "]";
+    if (!j[i].is_string()) return bad(where, "must be a string");
+    std::istringstream in(j[i].get<std::string>());
+    std::uint64_t level = 0, lane = 0, step = 0, mask = 0, note = 0, previous = 0, next = 0, hits = 0;
+    double velocity = 0, offset = 0;
+    if (!(in >> level >> lane >> step >> mask >> note >> previous >> next >> hits >> velocity >> offset) ||
+        !(in >> std::ws).eof()) {
+      return bad(where, "must be 'level lane step mask note previous next hits velocity offset_ms'");
+    }
+    if (level > 3 || lane >= kLaneCount || step >= steps || mask > 0x1ff || note > 127 ||
+        previous > 0x1ff || next > 0x1ff || hits > kMaxCount || !std::isfinite(velocity) ||
+        velocity < 0 || velocity > 127 || !std::isfinite(offset) || std::abs(offset) > 1000) {
+      return bad(where, "has a field out of range; allowed: level 0-3, lane 0-8, step below " +
+                            std::to_string(steps) + ", masks 0-511, note 0-127, velocity 0-127, "
+                            "offset -1000-1000 ms");
+    }
+    const std::uint64_t key = context_key(static_cast<ContextLevel>(level), lane, static_cast<int>(step),
+                                          static_cast<std::uint32_t>(mask), static_cast<DrumNote>(note),
+                                          static_cast<std::uint32_t>(previous),
+                                          static_cast<std::uint32_t>(next));
+    if (((key >> 48 & 0xff) != step) || ((key >> 36 & 0x1ff) != mask) ||
+        ((key >> 14 & 0x1ff) != previous) || ((key & 0x1ff) != next)) {
+      return bad(where, "sets a field its level does not use (level 0: lane and note; 1: + step; "
+                        "2: + mask; 3: + previous and next)");
+    }
+    if (!out.empty() && key <= out.back().key) {
+      return bad(where, "contexts must be sorted in increasing order without repeats");
+    }
+    out.push_back({key, static_cast<std::uint32_t>(hits), velocity, offset});
   }
   return out;
 }
@@ -338,6 +408,11 @@ Result<GrooveModel> decode_model(const json& j, const std::string& prefix) {
   }
 
   const auto steps = static_cast<std::size_t>(m.grid.steps_per_bar());
+  if (j.contains("context_feel")) {
+    auto feel = decode_context_feel(j["context_feel"], join(prefix, "context_feel"), steps);
+    if (!feel) return std::unexpected(feel.error());
+    m.context_feel = std::move(*feel);
+  }
   const bool allow_empty = m.bars == 0;
   const std::string lanes_path = join(prefix, "lanes");
   auto lanes = field(j, "lanes", lanes_path);

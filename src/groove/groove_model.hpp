@@ -83,6 +83,41 @@ struct NoteVelocity {
   friend bool operator==(const NoteVelocity&, const NoteVelocity&) = default;
 };
 
+// What a style plays on one GM note given where it sounds and what else sounds with it:
+// the median velocity and the median microtiming offset (ms from the take's own pulse, as
+// StepStats) of the hits in that context. Medians, because the value with the least
+// expected absolute error for a note whose performance is unknown is the conditional
+// median. Contexts, from coarse to fine (ContextLevel): the lane and GM note (an edge or
+// bow hi-hat stroke, a rim shot); plus the step; plus the mask of the lanes hitting at the
+// step; plus the masks of the steps before and after. Only contexts seen at least
+// kMinContextFeelHits times are kept.
+enum class ContextLevel : std::uint8_t { note = 0, step = 1, mask = 2, neighbours = 3 };
+inline constexpr std::uint32_t kMinContextFeelHits = 10;
+
+// The key of a context (bit-packed; fields a level does not use are 0).
+[[nodiscard]] constexpr std::uint64_t context_key(ContextLevel level, std::size_t lane, int step,
+                                                  std::uint32_t mask, DrumNote note,
+                                                  std::uint32_t previous, std::uint32_t next) noexcept {
+  const auto l = static_cast<std::uint64_t>(level);
+  const bool with_step = level != ContextLevel::note;
+  const bool with_mask = level == ContextLevel::mask || level == ContextLevel::neighbours;
+  const bool with_neighbours = level == ContextLevel::neighbours;
+  return l << 60 | static_cast<std::uint64_t>(lane & 0xf) << 56 |
+         static_cast<std::uint64_t>(with_step ? static_cast<unsigned>(step) & 0xff : 0) << 48 |
+         static_cast<std::uint64_t>(with_mask ? mask & 0x1ff : 0) << 36 |
+         static_cast<std::uint64_t>(note & 0x7f) << 28 |
+         static_cast<std::uint64_t>(with_neighbours ? previous & 0x1ff : 0) << 14 |
+         static_cast<std::uint64_t>(with_neighbours ? next & 0x1ff : 0);
+}
+
+struct ContextFeel {
+  std::uint64_t key = 0;     // context_key
+  std::uint32_t hits = 0;
+  double velocity = 0.0;     // median velocity (1-127), ghost notes included
+  double offset_ms = 0.0;    // median offset from the take's pulse, + = late
+  friend bool operator==(const ContextFeel&, const ContextFeel&) = default;
+};
+
 struct GrooveModel {
   Grid grid;                              // meter and subdivision the model was learned on
   std::uint32_t bars = 0;                 // bars analysed (0 = empty model)
@@ -102,6 +137,9 @@ struct GrooveModel {
   // Per GM note with at least kMinNoteVelocityHits hits, sorted by note; notes not listed
   // play at their lane's level.
   std::vector<NoteVelocity> note_velocity;
+  // Per context with at least kMinContextFeelHits hits, sorted by key (empty in models
+  // written before it existed, and in blends: the feel then uses the step statistics).
+  std::vector<ContextFeel> context_feel;
 
   [[nodiscard]] bool empty() const noexcept { return bars == 0; }
   [[nodiscard]] int steps() const noexcept { return grid.steps_per_bar(); }

@@ -360,5 +360,57 @@ TEST(GridFit, NoteVelocityIsEachFrequentNotesLevelAgainstItsLane) {
   EXPECT_NEAR(m->note_velocity[1].offset, 110.0 - lane_mean, 1e-9);
 }
 
+TEST(Analyzer, ContextFeelHoldsMediansPerContext) {
+  // 12 bars at 125 BPM (1 ms per tick): eighth hats, kick on 1 and 3, snare on 2 (velocity
+  // cycling 100/110/126, 10 ticks late) and on 4 (always 60, on time), one tom hit.
+  Pattern p = make_pattern(12, 125.0);
+  const std::uint8_t backbeat[] = {100, 110, 126};
+  for (int b = 0; b < 12; ++b) {
+    const std::int64_t bar = b * kBar;
+    for (int e = 0; e < 8; ++e) p.hits.push_back({bar + e * kPpq / 2, 42, 80, 30});
+    p.hits.push_back({bar, 36, 100, 60});
+    p.hits.push_back({bar + 2 * kPpq, 36, 100, 60});
+    p.hits.push_back({bar + kPpq + 10, 38, backbeat[b % 3], 60});
+    p.hits.push_back({bar + 3 * kPpq, 38, 60, 60});
+  }
+  p.hits.push_back({5 * kBar + 3 * kPpq + kPpq / 4, 48, 90, 60});
+  p.sort_hits();
+  const GrooveModel m = analyze_one(p);
+  ASSERT_TRUE(std::is_sorted(m.context_feel.begin(), m.context_feel.end(),
+                             [](const ContextFeel& a, const ContextFeel& b) { return a.key < b.key; }));
+  const auto find = [&](std::uint64_t key) -> const ContextFeel* {
+    for (const auto& c : m.context_feel) {
+      if (c.key == key) return &c;
+    }
+    return nullptr;
+  };
+  const auto snare = lane_index(Lane::snare);
+  const LaneMask snare_hat = (1U << lane_index(Lane::snare)) | (1U << lane_index(Lane::closed_hat));
+  // The note over all steps: 12 hits at 60, 4 each at 100, 110, 126 -> median (60 + 100) / 2.
+  const auto* note = find(context_key(ContextLevel::note, snare, 0, 0, 38, 0, 0));
+  ASSERT_NE(note, nullptr);
+  EXPECT_EQ(note->hits, 24U);
+  EXPECT_DOUBLE_EQ(note->velocity, 80.0);
+  // Beat 2: median 110, 10 ms late.
+  const auto* beat2 = find(context_key(ContextLevel::step, snare, 4, 0, 38, 0, 0));
+  ASSERT_NE(beat2, nullptr);
+  EXPECT_EQ(beat2->hits, 12U);
+  EXPECT_DOUBLE_EQ(beat2->velocity, 110.0);
+  EXPECT_NEAR(beat2->offset_ms, 10.0, 1e-3);
+  const auto* with_hat = find(context_key(ContextLevel::mask, snare, 12, snare_hat, 38, 0, 0));
+  ASSERT_NE(with_hat, nullptr);
+  EXPECT_DOUBLE_EQ(with_hat->velocity, 60.0);
+  EXPECT_NEAR(with_hat->offset_ms, 0.0, 1e-3);
+  // Nothing sounds on the sixteenths around the backbeat (the tom's bar is the exception).
+  const auto* around = find(context_key(ContextLevel::neighbours, snare, 12, snare_hat, 38, 0, 0));
+  ASSERT_NE(around, nullptr);
+  EXPECT_EQ(around->hits, 11U);
+  // Seen fewer than kMinContextFeelHits times: left out.
+  for (const auto& c : m.context_feel) {
+    EXPECT_GE(c.hits, kMinContextFeelHits);
+    EXPECT_NE((c.key >> 56) & 0xf, lane_index(Lane::high_tom));
+  }
+}
+
 }  // namespace
 }  // namespace mdg

@@ -1,5 +1,7 @@
 #include "groove/groove_json.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "groove/analyzer.hpp"
@@ -87,6 +89,43 @@ TEST(GrooveJson, PlacementAndNoteVelocityRoundTripAndAreOptional) {
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("note_velocity"), std::string::npos) << refused.error().message;
   EXPECT_NE(refused.error().message.find("0-127"), std::string::npos) << refused.error().message;
+}
+
+TEST(GrooveJson, ContextFeelRoundTripsIsOptionalAndChecked) {
+  GrooveModel model = sample_model();
+  model.context_feel = {
+      {context_key(ContextLevel::note, lane_index(Lane::snare), 0, 0, 38, 0, 0), 40, 96.5, -3.25},
+      {context_key(ContextLevel::neighbours, lane_index(Lane::snare), 4, 6, 38, 0, 4), 12, 118.0, 7.5},
+  };
+  std::sort(model.context_feel.begin(), model.context_feel.end(),
+            [](const ContextFeel& a, const ContextFeel& b) { return a.key < b.key; });
+  const nlohmann::json j = groove_model_to_json(model);
+  ASSERT_TRUE(j["context_feel"].is_array());
+  EXPECT_EQ(j["context_feel"][0].get<std::string>(), "0 1 0 0 38 0 0 40 96.5 -3.25");
+  EXPECT_EQ(j["context_feel"][1].get<std::string>(), "3 1 4 6 38 0 4 12 118.0 7.5");
+  auto decoded = groove_model_from_json(j);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->context_feel, model.context_feel);
+
+  nlohmann::json old = j;
+  old.erase("context_feel");
+  auto legacy = groove_model_from_json(old);
+  ASSERT_TRUE(legacy) << legacy.error().message;
+  EXPECT_TRUE(legacy->context_feel.empty());
+
+  for (const char* entry : {"0 1 0 0 38 0 0 40 96.5", "4 1 0 0 38 0 0 40 96.5 1", "0 1 0 0 38 0 0 40 200 1",
+                            "0 1 3 0 38 0 0 40 96.5 1", "2 1 99 0 38 0 0 40 96.5 1"}) {
+    nlohmann::json bad = j;
+    bad["context_feel"][0] = entry;
+    auto refused = groove_model_from_json(bad);
+    ASSERT_FALSE(refused) << entry;
+    EXPECT_NE(refused.error().message.find("context_feel[0]"), std::string::npos) << refused.error().message;
+  }
+  nlohmann::json unsorted = j;
+  std::swap(unsorted["context_feel"][0], unsorted["context_feel"][1]);
+  auto refused = groove_model_from_json(unsorted);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("sorted"), std::string::npos) << refused.error().message;
 }
 
 TEST(GrooveJson, SetRoundTripAndEmptyModels) {
