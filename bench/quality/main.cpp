@@ -237,15 +237,19 @@ std::vector<std::pair<const Generated*, std::vector<Window>>> request_windows(
   return out;
 }
 
-Generated generate(const Args& args, const fs::path& out_dir, int genre, const std::string& query) {
+// Runs `generate QUERY --bars 16 --variations V --seed S EXTRA --json` and snaps each file
+// onto `grid` (the sixteenth grid of the file's meter).
+Generated generate(const Args& args, const fs::path& out_dir, int genre, const std::string& query,
+                   const std::string& extra = "", const Grid& grid = kGrid,
+                   int variations = kVariations, std::uint64_t seed = kSeed) {
   Generated g;
   g.genre = genre;
   g.query = query;
   fs::remove_all(out_dir);
   const std::string command = shell_quote(args.cli.string()) + " generate " + shell_quote(query) +
                               " --bars " + std::to_string(kPhraseBars) + " --variations " +
-                              std::to_string(kVariations) + " --seed " + std::to_string(kSeed) +
-                              " --out " + shell_quote(out_dir.string()) + " --json";
+                              std::to_string(variations) + " --seed " + std::to_string(seed) +
+                              extra + " --out " + shell_quote(out_dir.string()) + " --json";
   const auto r = run_command(command);
   if (r.status != 0) {
     g.error = "exit " + std::to_string(r.status) + ": " + r.output.substr(0, 200);
@@ -265,7 +269,7 @@ Generated generate(const Args& args, const fs::path& out_dir, int genre, const s
       g.error = pattern.error().describe();
       return g;
     }
-    auto snapped = snap_take(*pattern, kGrid);
+    auto snapped = snap_take(*pattern, grid);
     if (!snapped) {
       g.error = snapped.error().describe();
       return g;
@@ -279,6 +283,28 @@ Generated generate(const Args& args, const fs::path& out_dir, int genre, const s
 }
 
 const char* verdict(bool met) { return met ? "MET" : "MISS"; }
+
+// Hits per bar and syncopation per bar (window_features over the whole take, which
+// divides both by the steps per bar).
+struct DensitySyncopation {
+  double density = 0, syncopation = 0;
+};
+DensitySyncopation density_syncopation(const std::vector<const Generated*>& runs) {
+  DensitySyncopation out;
+  std::size_t n = 0;
+  for (const Generated* g : runs) {
+    for (const auto& s : g->snapped) {
+      const auto f = window_features(s, 0, s.bars);
+      const std::size_t at = kLaneCount * static_cast<std::size_t>(s.steps) + 2 * kLaneCount;
+      out.density += f[at] * s.steps;
+      out.syncopation += f[at + 1] * s.steps;
+      ++n;
+    }
+  }
+  if (n == 0) return {std::nan(""), std::nan("")};
+  return {out.density / static_cast<double>(n), out.syncopation / static_cast<double>(n)};
+}
+DensitySyncopation density_syncopation(const Generated& g) { return density_syncopation({&g}); }
 
 double mean_of(const std::vector<double>& v) {
   if (v.empty()) return std::nan("");
@@ -371,6 +397,47 @@ bool match_notes(const Pattern& real, const Pattern& candidate, Errors& errors) 
   errors.velocity += local.velocity;
   errors.n += local.n;
   return true;
+}
+
+// An oracle reference for the humanization section: what the quantized take would score if
+// it knew the real performance's own medians (its placement against the click, and each
+// lane's median velocity), which no humanizer can see. Appends each note's absolute timing
+// error (ms) and velocity error (0..1), pairing notes as match_notes does.
+void add_oracle(const Pattern& real, const Pattern& quantized, std::vector<double>& timing,
+                std::vector<double>& velocity) {
+  std::map<int, std::vector<const Hit*>> a, b;
+  for (const Hit& h : real.hits) {
+    if (auto lane = lane_of(h.note)) a[static_cast<int>(lane_index(*lane))].push_back(&h);
+  }
+  for (const Hit& h : quantized.hits) {
+    if (auto lane = lane_of(h.note)) b[static_cast<int>(lane_index(*lane))].push_back(&h);
+  }
+  const double ms = ms_per_tick(real.tempo_bpm);
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+  };
+  std::vector<double> dts;
+  std::map<int, std::vector<double>> velocities;
+  for (auto& [lane, hits] : a) {
+    auto& other = b[lane];
+    if (other.size() != hits.size()) return;
+    auto by_tick = [](const Hit* x, const Hit* y) { return x->tick < y->tick; };
+    std::stable_sort(hits.begin(), hits.end(), by_tick);
+    std::stable_sort(other.begin(), other.end(), by_tick);
+    for (std::size_t i = 0; i < hits.size(); ++i) {
+      dts.push_back(static_cast<double>(hits[i]->tick - other[i]->tick) * ms);
+      velocities[lane].push_back(hits[i]->velocity);
+    }
+  }
+  if (dts.empty()) return;
+  const double shift = median(dts);
+  for (double d : dts) timing.push_back(std::abs(d - shift));
+  for (const auto& [lane, v] : velocities) {
+    const double m = median(v);
+    for (double x : v) velocity.push_back(std::abs(x - m) / 127.0);
+  }
 }
 
 // The features whose means differ most between two samples, in pooled standard deviations:
@@ -704,6 +771,7 @@ int main(int argc, char** argv) {
   std::sort(train_velocities.begin(), train_velocities.end());
   const double best_constant = train_velocities.empty() ? 100.0 : train_velocities[train_velocities.size() / 2];
   Errors nothing, constant, jitter, humanized;
+  std::vector<double> oracle_timing, oracle_velocity;  // per note, see add_oracle
   std::size_t humanize_failed = 0, humanize_unmatched = 0;
   std::string humanize_error;
   Rng rng(kSeed);
@@ -712,6 +780,7 @@ int main(int argc, char** argv) {
     std::erase_if(real.hits, [](const Hit& h) { return !lane_of(h.note); });
     const Pattern q = quantize(real);
     match_notes(real, q, nothing);
+    add_oracle(real, q, oracle_timing, oracle_velocity);
     Pattern c = q;
     for (Hit& h : c.hits) h.velocity = static_cast<std::uint8_t>(best_constant);
     match_notes(real, c, constant);
@@ -753,6 +822,10 @@ int main(int argc, char** argv) {
   fmt::print("   {:<44} {:>9} ms {:>14}\n",
              fmt::format("uniform jitter (+-{} ms, +-{} velocity)", kJitterMs, kJitterVelocity),
              num(jitter.timing(), 1), num(jitter.vel()));
+  fmt::print("   {:<44} {:>9} ms {:>14}\n", "reference: each take's own medians (oracle)",
+             num(mean_of(oracle_timing), 1), num(mean_of(oracle_velocity)));
+  fmt::print("   (timing: the quantized notes shifted by the take's median offset; velocity: each lane at the take's "
+             "median for that lane; both read from the very performance judged, which no humanizer sees)\n");
   fmt::print("   published (GMD test split, do nothing): 23.6 ms; velocity 0.327 at 100, 0.238 at the best constant\n");
   fmt::print("   target: humanizer timing MAE <= 19 ms and velocity MAE <= 0.15, both below both baselines\n");
   if (!has_humanize) {
@@ -788,6 +861,89 @@ int main(int argc, char** argv) {
   fmt::print("   {} of {} files = {}  target 100%  => {}\n", in_range, tempo_files,
              num(tempo_share * 100.0, 1) + "%", record("6 tempo: 100% inside the documented range", tempo_files > 0 && in_range == tempo_files));
   if (!outside.empty()) fmt::print("   outside: {}\n", outside);
+
+  // 7. Complexity.
+  constexpr std::array<double, 5> kComplexities = {0.0, 0.25, 0.5, 0.75, 1.0};
+  constexpr std::array<std::uint64_t, 3> kComplexitySeeds = {11, 12, 13};
+  constexpr int kComplexityVariations = 8;
+  fmt::print("\n7. Complexity: `generate GENRE --complexity C` (16 bars, {} variations, seeds 11, 12, 13); "
+             "hits per bar and syncopation per bar (Longuet-Higgins & Lee on kick and snare accents) at "
+             "C = 0, 0.25, 0.5, 0.75, 1\n", kComplexityVariations);
+  fmt::print("   target: both rise from each level to the next in every genre\n");
+  fmt::print("   {:<13} {:<36} {:<36} {}\n", "genre", "hits per bar", "syncopation per bar", "verdict");
+  int complexity_met = 0, complexity_judged = 0;
+  for (std::size_t g = 0; g < n_classes; ++g) {
+    std::vector<DensitySyncopation> levels;
+    for (double c : kComplexities) {
+      std::vector<Generated> runs;
+      bool ok = true;
+      for (std::uint64_t seed : kComplexitySeeds) {
+        runs.push_back(generate(args, tmp / "complexity", static_cast<int>(g), classes[g].cli_genre,
+                                fmt::format(" --complexity {}", c), kGrid, kComplexityVariations, seed));
+        ok = ok && runs.back().ok;
+      }
+      std::vector<const Generated*> ptrs;
+      for (const auto& r : runs) ptrs.push_back(&r);
+      levels.push_back(ok ? density_syncopation(ptrs) : DensitySyncopation{std::nan(""), std::nan("")});
+    }
+    bool rises = true;
+    std::string dens, sync;
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+      dens += fmt::format("{}{:>6}", i ? " " : "", num(levels[i].density, 1));
+      sync += fmt::format("{}{:>6}", i ? " " : "", num(levels[i].syncopation, 2));
+      if (i > 0 && !(levels[i].density > levels[i - 1].density &&
+                     levels[i].syncopation > levels[i - 1].syncopation)) {
+        rises = false;
+      }
+    }
+    ++complexity_judged;
+    complexity_met += rises ? 1 : 0;
+    fmt::print("   {:<13} {:<36} {:<36} {}\n", classes[g].cli_genre, dens, sync, verdict(rises));
+  }
+  fmt::print("   genres: {}, rising in both: {}  => {}\n", complexity_judged, complexity_met,
+             record("7 complexity: density and syncopation rise with --complexity, every genre",
+                    complexity_judged > 0 && complexity_met == complexity_judged));
+
+  // 8. Other meters.
+  const std::vector<Meter> meters = {Meter{3, 4}, Meter{6, 8}, Meter{12, 8}, Meter{5, 4}, Meter{7, 8}};
+  fmt::print("\n8. Other meters: `generate GENRE --time-signature M` (16 bars, 4 variations, seed {}); valid = "
+             "every file reads back in the meter with 16 bars and every hit inside them; hits per quarter "
+             "note (and syncopation per bar) beside the genre's 4/4\n", kSeed);
+  fmt::print("   target: all valid, and no meter sparse: hits per quarter note at least 0.7 x the genre's 4/4\n");
+  std::string header = fmt::format("   {:<13} {:>10}", "genre", "4/4");
+  for (const auto& m : meters) header += fmt::format(" {:>15}", m.to_string());
+  fmt::print("{}\n", header);
+  std::size_t meter_files = 0, meter_valid = 0, meter_sparse = 0;
+  for (std::size_t g = 0; g < n_classes; ++g) {
+    const auto four = generate(args, tmp / "meter", static_cast<int>(g), classes[g].cli_genre);
+    const double per_quarter_44 = four.ok ? density_syncopation(four).density / 4.0 : std::nan("");
+    std::string row = fmt::format("   {:<13} {:>10}", classes[g].cli_genre, num(per_quarter_44, 2));
+    for (const auto& m : meters) {
+      const Grid grid{m, Subdivision::sixteenth};
+      const auto r = generate(args, tmp / "meter", static_cast<int>(g), classes[g].cli_genre,
+                              " --time-signature " + m.to_string(), grid);
+      std::size_t valid = 0;
+      for (const auto& p : r.files) {
+        bool ok = p.meter == m && p.bars() == kPhraseBars;
+        for (const Hit& h : p.hits) ok = ok && h.tick >= 0 && h.tick < p.length_ticks;
+        valid += ok ? 1 : 0;
+      }
+      meter_files += r.ok ? r.files.size() : static_cast<std::size_t>(kVariations);
+      meter_valid += valid;
+      const auto ds = r.ok ? density_syncopation(r) : DensitySyncopation{std::nan(""), std::nan("")};
+      const double quarters = static_cast<double>(m.ticks_per_bar()) / kPpq;
+      const double per_quarter = ds.density / quarters;
+      const bool sparse = !(per_quarter >= 0.7 * per_quarter_44);
+      meter_sparse += sparse ? 1 : 0;
+      row += fmt::format(" {:>8} ({:>4}){}", num(per_quarter, 2), num(ds.syncopation, 1), sparse ? "!" : " ");
+    }
+    fmt::print("{}\n", row);
+  }
+  fmt::print("   (hits per quarter note, syncopation per bar in brackets; ! = sparse)\n");
+  fmt::print("   {} of {} files valid, {} genre-meter pairs sparse  => {}\n", meter_valid, meter_files,
+             meter_sparse,
+             record("8 meters: every file valid, no meter sparse against 4/4",
+                    meter_files > 0 && meter_valid == meter_files && meter_sparse == 0));
 
   std::size_t met_count = 0;
   fmt::print("\nSummary of targets\n");

@@ -30,7 +30,15 @@ constexpr double kDensitySpread = 0.4;
 struct Lean {
   double strong = 1.0;
   double weak = 1.0;
+  // Weight of a kick or snare stroke between the beats (a syncopation when the beat after
+  // it rests): > 1 favours them (higher complexity), < 1 keeps the beat plainer; a kick on
+  // a beat after the downbeat is weighed by 1 / sqrt(offbeat).
+  double offbeat = 1.0;
 };
+
+// How strongly complexity leans kick and snare strokes between the beats: the weight is
+// 2^((complexity - 0.5) * kSyncopationLean), 1 at the middle.
+constexpr double kSyncopationLean = 4.0;
 
 // Samples the lanes hitting at one step: the n-gram given the previous step when the
 // context was seen often enough, else the step's unigram. `lean` > 1 favours fuller
@@ -55,8 +63,9 @@ const std::vector<MaskCount>* beat_context(const StepTransitions& t, LaneMask pr
   return total >= 2 ? &it->next : nullptr;
 }
 
-LaneMask sample_mask(const StepTransitions& t, const Context& context, double lean, bool fill,
-                     Rng& rng) {
+// `accent` weighs masks with a kick or snare stroke, `kick` those with a kick (see Lean).
+LaneMask sample_mask(const StepTransitions& t, const Context& context, double lean, double accent,
+                     double kick, bool fill, Rng& rng) {
   const std::vector<MaskCount>* candidates = &t.unigram;
   const std::vector<MaskCount>* rich = nullptr;
   if (context.previous && context.beat_before) {
@@ -82,6 +91,8 @@ LaneMask sample_mask(const StepTransitions& t, const Context& context, double le
   std::size_t n = 0;
   for (const auto& mc : *candidates) {
     double w = static_cast<double>(mc.count) * std::pow(lean, std::popcount(mc.mask));
+    if ((mc.mask & (bit(Lane::kick) | bit(Lane::snare))) != 0) w *= accent;
+    if ((mc.mask & bit(Lane::kick)) != 0) w *= kick;
     if (fill) w *= (mc.mask & kSnareOrToms) != 0 ? 3.0 : ((mc.mask & ~kTimekeepers) == 0 ? 0.4 : 1.0);
     weights[n++] = w;
     sum += w;
@@ -134,7 +145,11 @@ struct Engine {
     const auto step = static_cast<std::size_t>(s.source_step);
     if (step >= model.transitions.size()) return 0;
     const double l = is_fill ? 1.0 : (s.strong ? lean.strong : lean.weak);
-    return sample_mask(model.transitions[step], context, l, is_fill, rng);
+    // Busier playing moves kick and snare strokes off the beats (and the kick off the
+    // beats after the downbeat), where the rests on the beats make them syncopations.
+    const double accent = is_fill || s.strong ? 1.0 : lean.offbeat;
+    const double kick = is_fill || !s.strong || s.tick == 0 ? 1.0 : 1.0 / std::sqrt(lean.offbeat);
+    return sample_mask(model.transitions[step], context, l, accent, kick, is_fill, rng);
   }
 
   std::vector<LaneMask> sample_bar(const std::vector<LaneMask>* before, Rng& rng) const {
@@ -443,7 +458,8 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
   const double lean = std::clamp(profile.traits.density, 0.2, 5.0) * std::pow(2.0, (c - 0.5) * 1.6);
   // On the sixteenth grid, eighths the style measurably swings are swung by that ratio.
   const StyleTraits traits = StyleFeel(beat, plan, profile.traits).traits();
-  const Engine base{profile, options, plan, beat, fill, Lean{std::sqrt(lean), lean}, traits};
+  const double offbeat = std::pow(2.0, (c - 0.5) * kSyncopationLean);
+  const Engine base{profile, options, plan, beat, fill, Lean{std::sqrt(lean), lean, offbeat}, traits};
 
   Generation out;
   out.style_id = profile.id;
@@ -473,7 +489,7 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
     // leaning at every complexity, so complexity still orders the density).
     Engine engine = base;
     const double leaning = std::exp(kDensitySpread * root.fork(0xDE5100ULL + static_cast<std::uint64_t>(v)).normal());
-    engine.lean = Lean{std::sqrt(lean * leaning), lean * leaning};
+    engine.lean = Lean{std::sqrt(lean * leaning), lean * leaning, offbeat};
     for (int attempt = 0; attempt < 16; ++attempt) {
       const std::size_t slots = engine.slots();
       const auto core = engine.core_bar(cores, rng);

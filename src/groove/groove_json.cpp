@@ -22,9 +22,9 @@
 #include "groove/groove_json.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
-#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -245,13 +245,30 @@ Result<std::vector<ContextFeel>> decode_context_feel(const json& j, const std::s
   for (std::size_t i = 0; i < j.size(); ++i) {
     const std::string where = path + "[" + std::to_string(i) + "]";
     if (!j[i].is_string()) return bad(where, "must be a string");
-    std::istringstream in(j[i].get<std::string>());
-    std::uint64_t level = 0, lane = 0, step = 0, mask = 0, note = 0, previous = 0, next = 0, hits = 0;
-    double velocity = 0, offset = 0;
-    if (!(in >> level >> lane >> step >> mask >> note >> previous >> next >> hits >> velocity >> offset) ||
-        !(in >> std::ws).eof()) {
+    const std::string& text = j[i].get_ref<const std::string&>();
+    const char* p = text.data();
+    const char* const end = text.data() + text.size();
+    std::array<std::uint64_t, 8> fields{};  // level lane step mask note previous next hits
+    std::array<double, 2> values{};         // velocity offset_ms
+    bool ok = true;
+    const auto skip_space = [&] {
+      if (p == end || *p != ' ') return false;
+      while (p != end && *p == ' ') ++p;
+      return true;
+    };
+    for (std::size_t f = 0; ok && f < fields.size(); ++f) {
+      const auto r = std::from_chars(p, end, fields[f]);
+      ok = r.ec == std::errc{} && ((p = r.ptr), skip_space());
+    }
+    for (std::size_t f = 0; ok && f < values.size(); ++f) {
+      const auto r = std::from_chars(p, end, values[f]);
+      ok = r.ec == std::errc{} && ((p = r.ptr), f + 1 == values.size() || skip_space());
+    }
+    if (!ok || p != end) {
       return bad(where, "must be 'level lane step mask note previous next hits velocity offset_ms'");
     }
+    const auto [level, lane, step, mask, note, previous, next, hits] = fields;
+    const auto [velocity, offset] = values;
     if (level > 3 || lane >= kLaneCount || step >= steps || mask > 0x1ff || note > 127 ||
         previous > 0x1ff || next > 0x1ff || hits > kMaxCount || !std::isfinite(velocity) ||
         velocity < 0 || velocity > 127 || !std::isfinite(offset) || std::abs(offset) > 1000) {

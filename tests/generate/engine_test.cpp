@@ -282,11 +282,27 @@ TEST(Generate, FillsAtPhraseEndsAndACrashAfterThem) {
   }
 }
 
-TEST(Generate, ComplexityRaisesDensityMonotonically) {
+// Longuet-Higgins & Lee syncopation of every bar of a variation (kick and snare accents).
+double grid_syncopation(const GrooveGrid& g) {
+  const auto weights = metric_weights(Grid{g.meter, g.subdivision});
+  double total = 0;
+  for (int bar = 0; bar < g.bars; ++bar) {
+    std::vector<std::size_t> accents;
+    for (int s = 0; s < g.slots_per_bar(); ++s) {
+      if (g.at(bar, s, Lane::kick) > kGhostVelocity || g.at(bar, s, Lane::snare) > kGhostVelocity) {
+        accents.push_back(static_cast<std::size_t>(s));
+      }
+    }
+    total += bar_syncopation(accents, weights);
+  }
+  return total;
+}
+
+TEST(Generate, ComplexityRaisesDensityAndSyncopationMonotonically) {
   const auto profile = profile_from({varied_grooves(64, 4), varied_grooves(64, 5)});
-  double last = -1;
-  for (double c : {0.0, 0.5, 1.0}) {
-    double total = 0;
+  double last_hits = -1, last_syncopation = -1;
+  for (double c : {0.0, 0.25, 0.5, 0.75, 1.0}) {
+    double hits = 0, syncopation = 0;
     for (std::uint64_t seed = 0; seed < 30; ++seed) {
       GenerateOptions o;
       o.complexity = c;
@@ -294,10 +310,15 @@ TEST(Generate, ComplexityRaisesDensityMonotonically) {
       o.variations = 2;
       auto g = generate(profile, o);
       ASSERT_TRUE(g);
-      for (const auto& v : g->variations) total += grid_hits(v.grid);
+      for (const auto& v : g->variations) {
+        hits += grid_hits(v.grid);
+        syncopation += grid_syncopation(v.grid);
+      }
     }
-    EXPECT_GT(total, last) << "complexity " << c;
-    last = total;
+    EXPECT_GT(hits, last_hits) << "complexity " << c;
+    EXPECT_GT(syncopation, last_syncopation) << "complexity " << c << " hits " << hits;
+    last_hits = hits;
+    last_syncopation = syncopation;
   }
 }
 
