@@ -200,6 +200,21 @@ Result<void> check_names(const GenerationConfig& config) {
     if (p.model.empty()) {
       return fail(Errc::invalid_argument, path + ".model: missing; every provider needs a model");
     }
+    if (p.kind == ProviderKind::gemini) {
+      // The model is part of the URL path.
+      const std::string_view id = std::string_view(p.model).starts_with("models/")
+                                      ? std::string_view(p.model).substr(7)
+                                      : std::string_view(p.model);
+      const bool ok = !id.empty() && std::ranges::all_of(id, [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '_' || c == '-';
+      });
+      if (!ok) {
+        return fail(Errc::invalid_argument, path + ".model: '" + p.model +
+                                                "' is not a Gemini model id; allowed: A-Z a-z "
+                                                "0-9 . _ - (optionally after models/)");
+      }
+    }
     if (!p.base_url.empty() && !p.base_url.starts_with("http://") &&
         !p.base_url.starts_with("https://")) {
       return fail(Errc::invalid_argument, path + ".base_url: '" + p.base_url +

@@ -146,6 +146,8 @@ TEST(GenerationConfig, ErrorsNameTheFieldAndWhatIsAllowed) {
       {R"({"providers": {"openai": {"model": ""}}})", "providers.openai.model: must be a non-empty string"},
       {R"({"providers": {"openai": {"base_url": "api.openai.com"}}})",
        "providers.openai.base_url: 'api.openai.com' must start with http:// or https://"},
+      {R"({"providers": {"gemini": {"model": "gemini 3/flash?x"}}})",
+       "providers.gemini.model: 'gemini 3/flash?x' is not a Gemini model id"},
       {R"({"primary": "mistral"})", "primary: 'mistral' is not a configured provider; configured: anthropic, gemini, openai"},
       {R"({"fallback": ["gemini", 3]})", "fallback[1]: must be a non-empty string, got 3"},
       {R"({"fallback": "gemini"})", "fallback: must be an array of provider names"},
