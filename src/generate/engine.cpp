@@ -9,6 +9,7 @@
 #include "core/rng.hpp"
 #include "generate/bar_plan.hpp"
 #include "generate/humanize.hpp"
+#include "generate/trait_shaping.hpp"
 #include "style/params.hpp"
 
 namespace mdg {
@@ -63,9 +64,10 @@ const std::vector<MaskCount>* beat_context(const StepTransitions& t, LaneMask pr
   return total >= 2 ? &it->next : nullptr;
 }
 
-// `accent` weighs masks with a kick or snare stroke, `kick` those with a kick (see Lean).
+// `accent` weighs masks with a kick or snare stroke, `kick` those with a kick (see Lean);
+// `shaping` (null for fills) reweighs candidates by the bar-shaping traits.
 LaneMask sample_mask(const StepTransitions& t, const Context& context, double lean, double accent,
-                     double kick, bool fill, Rng& rng) {
+                     double kick, bool fill, const TraitShaping* shaping, bool strong, Rng& rng) {
   const std::vector<MaskCount>* candidates = &t.unigram;
   const std::vector<MaskCount>* rich = nullptr;
   if (context.previous && context.beat_before) {
@@ -94,6 +96,7 @@ LaneMask sample_mask(const StepTransitions& t, const Context& context, double le
     if ((mc.mask & (bit(Lane::kick) | bit(Lane::snare))) != 0) w *= accent;
     if ((mc.mask & bit(Lane::kick)) != 0) w *= kick;
     if (fill) w *= (mc.mask & kSnareOrToms) != 0 ? 3.0 : ((mc.mask & ~kTimekeepers) == 0 ? 0.4 : 1.0);
+    if (shaping != nullptr) w *= shaping->mask_weight(mc.mask, strong);
     weights[n++] = w;
     sum += w;
     if (n == 512) break;
@@ -121,6 +124,7 @@ struct Engine {
   const GrooveModel& fill;
   Lean lean;
   StyleTraits traits;  // the profile's traits with the measured swing filled in
+  TraitShaping shaping;  // kick density, open hi-hat, double kick, linear
 
   [[nodiscard]] std::size_t slots() const { return plan.slots.size(); }
 
@@ -149,7 +153,8 @@ struct Engine {
     // beats after the downbeat), where the rests on the beats make them syncopations.
     const double accent = is_fill || s.strong ? 1.0 : lean.offbeat;
     const double kick = is_fill || !s.strong || s.tick == 0 ? 1.0 : 1.0 / std::sqrt(lean.offbeat);
-    return sample_mask(model.transitions[step], context, l, accent, kick, is_fill, rng);
+    const TraitShaping* reweigh = is_fill || shaping.neutral() ? nullptr : &shaping;
+    return sample_mask(model.transitions[step], context, l, accent, kick, is_fill, reweigh, s.strong, rng);
   }
 
   std::vector<LaneMask> sample_bar(const std::vector<LaneMask>* before, Rng& rng) const {
@@ -459,7 +464,8 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
   // On the sixteenth grid, eighths the style measurably swings are swung by that ratio.
   const StyleTraits traits = StyleFeel(beat, plan, profile.traits).traits();
   const double offbeat = std::pow(2.0, (c - 0.5) * kSyncopationLean);
-  const Engine base{profile, options, plan, beat, fill, Lean{std::sqrt(lean), lean, offbeat}, traits};
+  const Engine base{profile, options, plan, beat, fill, Lean{std::sqrt(lean), lean, offbeat}, traits,
+                    TraitShaping(profile.traits)};
 
   Generation out;
   out.style_id = profile.id;
@@ -512,6 +518,7 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
           engine.write_fill(bm, groove_end, &previous, rng);
           fill_bars[static_cast<std::size_t>(bar)] = true;
         }
+        engine.shaping.shape_bar(bm, plan, groove_end, rng);
         engine.add_ghosts(bm, groove_end, forced_ghosts, static_cast<std::size_t>(bar) * slots, rng);
         std::copy(bm.begin(), bm.end(), masks.begin() + static_cast<std::ptrdiff_t>(bar * slots));
         previous = std::move(bm);
