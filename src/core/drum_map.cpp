@@ -20,7 +20,9 @@ constexpr std::array kVoices = {
     DrumVoiceInfo{36, "kick", "Bass Drum 1", L::kick},
     DrumVoiceInfo{37, "side stick", "Side Stick", L::snare},
     DrumVoiceInfo{38, "snare", "Acoustic Snare", L::snare},
-    DrumVoiceInfo{39, "clap", "Hand Clap", std::nullopt},
+    // Programmed beats put the clap where a drummer plays the backbeat snare: it folds onto
+    // the snare lane (house, trap and drum-and-bass grooves would otherwise lose their 2 and 4).
+    DrumVoiceInfo{39, "clap", "Hand Clap", L::snare},
     DrumVoiceInfo{40, "snare rim", "Electric Snare", L::snare},
     DrumVoiceInfo{41, "low floor tom", "Low Floor Tom", L::low_tom},
     DrumVoiceInfo{42, "closed hi-hat", "Closed Hi-Hat", L::closed_hat},

@@ -64,6 +64,7 @@ TEST(DrumMap, GeneralMidiNotesAndLanes) {
   EXPECT_EQ(drum_voice(34), nullptr);
   EXPECT_EQ(lane_of(36), Lane::kick);
   EXPECT_EQ(lane_of(37), Lane::snare);
+  EXPECT_EQ(lane_of(39), Lane::snare);  // a programmed backbeat
   EXPECT_EQ(lane_of(22), Lane::closed_hat);
   EXPECT_EQ(lane_of(26), Lane::open_hat);
   EXPECT_EQ(lane_of(53), Lane::ride);
