@@ -253,9 +253,7 @@ std::string groove_file_text(const GrooveSet& groove) {
   return groove_set_to_json(groove).dump(1) + "\n";
 }
 
-namespace {
-
-Result<void> write_file(const fs::path& path, const std::string& text) {
+Result<void> write_derived_file(const fs::path& path, const std::string& text) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   if (ec) return fail(Errc::io, "cannot create " + path.parent_path().string() + ": " + ec.message());
@@ -271,17 +269,15 @@ Result<void> write_file(const fs::path& path, const std::string& text) {
   return {};
 }
 
-}  // namespace
-
 Result<DeriveResult> derive_profiles(const DeriveOptions& options) {
   auto result = derive_genre_profiles(options);
   if (!result) return result;
   for (const DerivedGenre& g : result->genres) {
     const std::string file = g.profile.id + ".json";
-    if (auto r = write_file(options.out_dir / "genres" / file, profile_file_text(g.profile)); !r) {
+    if (auto r = write_derived_file(options.out_dir / "genres" / file, profile_file_text(g.profile)); !r) {
       return std::unexpected(r.error());
     }
-    if (auto r = write_file(options.out_dir / "grooves" / file, groove_file_text(g.profile.groove)); !r) {
+    if (auto r = write_derived_file(options.out_dir / "grooves" / file, groove_file_text(g.profile.groove)); !r) {
       return std::unexpected(r.error());
     }
   }

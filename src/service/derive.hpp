@@ -53,6 +53,9 @@ struct DeriveResult {
 [[nodiscard]] std::string profile_file_text(const StyleProfile& profile);
 [[nodiscard]] std::string groove_file_text(const GrooveSet& groove);
 
+// Writes a derived file atomically (a temporary beside it, then renamed), creating its folder.
+[[nodiscard]] Result<void> write_derived_file(const std::filesystem::path& path, const std::string& text);
+
 // derive_genre_profiles, then writes for every genre <out_dir>/genres/<id>.json (the
 // profile without its groove, small, read when the library opens) and
 // <out_dir>/grooves/<id>.json (the measured GrooveSet, read when the style is used).
