@@ -9,6 +9,7 @@
 #include "core/rng.hpp"
 #include "generate/bar_plan.hpp"
 #include "generate/humanize.hpp"
+#include "generate/signature.hpp"
 #include "generate/trait_shaping.hpp"
 #include "style/params.hpp"
 
@@ -344,8 +345,29 @@ std::array<DrumNote, kLaneCount> lane_notes(const GrooveModel& model, const Styl
   return notes;
 }
 
+// The signature groove's percussion that folds onto no lane (cowbell, congas, shaker...):
+// written where the groove has it, with the closed hi-hat's timing feel and the style's
+// hi-hat velocity spread around the written velocity.
+void render_extras(const Engine& e, const SignatureCore& sig, StyleFeel& feel, int bar, double h,
+                   double ms_tick, double slot_ticks, Pattern& p, Rng& rng) {
+  for (const ExtraHit& x : sig.extras[static_cast<std::size_t>(bar) % sig.size()]) {
+    const Slot& s = e.plan.slots[x.slot];
+    const double plain = feel.quantized_velocity(Lane::closed_hat, s.source_step, false);
+    const double drawn = feel.velocity(Lane::closed_hat, s.source_step, false, std::nullopt, rng);
+    const auto velocity = static_cast<std::uint8_t>(std::clamp(std::lround(x.velocity + h * (drawn - plain)), 1L, 127L));
+    const double grid_tick = static_cast<double>(e.plan.bar_ticks * bar + s.tick) + feel.swing_ticks(s);
+    const double feel_ms = feel.timing_ms(Lane::closed_hat, s, rng);
+    const std::int64_t tick = std::min(feel.place(bar, x.slot, grid_tick, feel_ms, h, ms_tick), p.length_ticks - 1);
+    p.hits.push_back(Hit{tick, x.note, velocity, std::min<std::int64_t>(60, static_cast<std::int64_t>(slot_ticks / 2))});
+  }
+}
+
+// `sig` (with --signature): where a hit is the groove's own (its core bar has that lane at
+// that slot) it keeps the written note and velocity, humanized by the style's spread; the
+// groove's extra percussion plays with every bar.
 Variation render(const Engine& e, const std::vector<LaneMask>& masks, const std::vector<bool>& fill_bars,
-                 const std::vector<bool>& forced_ghosts, double tempo, int index, Rng& rng) {
+                 const std::vector<bool>& forced_ghosts, double tempo, int index, Rng& rng,
+                 const SignatureCore* sig) {
   const StyleTraits& traits = e.traits;
   const int bars = e.options.bars;
   const auto slots = e.slots();
@@ -398,8 +420,16 @@ Variation render(const Engine& e, const std::vector<LaneMask>& masks, const std:
           // A style with fewer ghost notes drops them rather than playing them loud.
           else if (ghost && snare_ghost_scale < 1.0 && rng.chance(1.0 - snare_ghost_scale)) continue;
         }
+        const WrittenHit* written = nullptr;
+        if (sig != nullptr) {
+          const auto core = static_cast<std::size_t>(bar) % sig->size();
+          const WrittenHit& w = sig->written[core][i][li];
+          if (w.velocity > 0 && (sig->bars[core][i] & bit(lane)) != 0) written = &w;
+        }
+        if (written != nullptr) ghost = written->velocity <= kGhostVelocity;
         const double plain = feel.quantized_velocity(lane, s.source_step, ghost);
-        const double vel = plain + h * (feel.velocity(lane, s.source_step, ghost, std::nullopt, rng) - plain);
+        const double drawn = feel.velocity(lane, s.source_step, ghost, std::nullopt, rng);
+        const double vel = written != nullptr ? written->velocity + h * (drawn - plain) : plain + h * (drawn - plain);
         const auto velocity = static_cast<std::uint8_t>(std::clamp(std::lround(vel), 1L, 127L));
 
         const double grid_tick = static_cast<double>(e.plan.bar_ticks * bar + s.tick) + feel.swing_ticks(s);
@@ -408,10 +438,12 @@ Variation render(const Engine& e, const std::vector<LaneMask>& masks, const std:
 
         DrumNote note = v.grid.lane_notes[li];
         if (lane == Lane::snare && ghost) note = 38;  // ghosts are played on the head
+        if (written != nullptr) note = written->note;
         p.hits.push_back(Hit{tick, note, velocity, std::min<std::int64_t>(60, static_cast<std::int64_t>(slot_ticks / 2))});
         v.grid.cells[cell][li] = velocity;
       }
     }
+    if (sig != nullptr) render_extras(e, *sig, feel, bar, h, ms_tick, slot_ticks, p, rng);
   }
   p.sort_hits();
   return v;
@@ -444,6 +476,9 @@ Result<GenerateOptions> validate(const GenerateOptions& options) {
   if (auto r = Meter::make(options.meter.numerator, options.meter.denominator); !r) {
     return std::unexpected(r.error());
   }
+  if (options.signature != 0) {
+    if (auto r = check("signature", options.signature); !r) return std::unexpected(r.error());
+  }
   return options;
 }
 
@@ -455,7 +490,30 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
     return fail(Errc::invalid_argument,
                 "style '" + profile.name + "' has no groove model to generate from");
   }
-  const BarPlan plan = plan_bar(options.meter, profile.groove);
+  // With --signature, the groove is laid onto a plan on its own grid and in its meter.
+  std::optional<SignatureCore> sig;
+  std::optional<Subdivision> prefer;
+  const SignatureGroove* groove = nullptr;
+  if (options.signature != 0) {
+    auto picked = pick_signature(profile, options.signature);
+    if (!picked) return std::unexpected(picked.error());
+    groove = *picked;
+    auto head = read_signature(*groove);
+    if (!head) return std::unexpected(head.error());
+    if (!(head->meter == options.meter)) {
+      return fail(Errc::invalid_argument,
+                  "signature groove '" + groove->name + "' of '" + profile.name + "' is in " +
+                      head->meter.to_string() + "; --time-signature must be " + head->meter.to_string() +
+                      " or left out with --signature");
+    }
+    prefer = head->subdivision;
+  }
+  const BarPlan plan = plan_bar(options.meter, profile.groove, prefer);
+  if (groove != nullptr) {
+    auto laid = lay_signature(*groove, plan);
+    if (!laid) return std::unexpected(laid.error());
+    sig = std::move(*laid);
+  }
   const GrooveModel& beat = profile.groove.beat(plan.subdivision);
   const GrooveModel& fill = profile.groove.fill(plan.subdivision);
 
@@ -471,6 +529,8 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
   out.style_id = profile.id;
   out.style_name = profile.name;
   out.tempo_bpm = options.tempo_bpm ? *options.tempo_bpm : pick_tempo(profile, options.seed);
+  if (sig && sig->tempo && !options.tempo_bpm) out.tempo_bpm = std::clamp(std::round(*sig->tempo), kMinTempo, kMaxTempo);
+  if (sig) out.signature = sig->name;
   out.meter = options.meter;
   out.bars = options.bars;
   out.seed = options.seed;
@@ -498,17 +558,23 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
     engine.lean = Lean{std::sqrt(lean * leaning), lean * leaning, offbeat};
     for (int attempt = 0; attempt < 16; ++attempt) {
       const std::size_t slots = engine.slots();
-      const auto core = engine.core_bar(cores, rng);
+      // The core: one bar the engine draws, or the signature groove's bar(s) in turn.
+      const std::vector<std::vector<LaneMask>> core_bars =
+          sig ? sig->bars : std::vector<std::vector<LaneMask>>{engine.core_bar(cores, rng)};
       masks.assign(static_cast<std::size_t>(options.bars) * slots, 0);
       fill_bars.assign(static_cast<std::size_t>(options.bars), false);
       forced_ghosts.assign(masks.size(), false);
-      std::vector<LaneMask> previous = core;  // the loop's bar before bar 1 is its core
+      std::vector<LaneMask> previous = core_bars.back();  // the loop's bar before bar 1
       for (int bar = 0; bar < options.bars; ++bar) {
-        const int edits = bar == 0 ? 0 : static_cast<int>(std::floor(edits_mean + 2.0 * rng.uniform() - 0.5));
-        std::vector<LaneMask> bm = engine.vary(core, edits, &previous, rng);
+        const auto& core = core_bars[static_cast<std::size_t>(bar) % core_bars.size()];
+        // The first variation opens with the signature groove as written; every other bar
+        // (and every other variation's first) varies its core.
+        const bool as_written = sig ? (v == 0 && static_cast<std::size_t>(bar) < core_bars.size()) : bar == 0;
+        const int edits = as_written ? 0 : static_cast<int>(std::floor(edits_mean + 2.0 * rng.uniform() - 0.5));
+        std::vector<LaneMask> bm = engine.vary(core, sig && !as_written ? std::max(edits, 1) : edits, &previous, rng);
         // A drummer rarely plays the very same bar twice in a row; nor does a variation
         // (unless the style leaves no choice).
-        for (int retry = 0; retry < 4 && bar > 0 && bm == previous; ++retry) {
+        for (int retry = 0; retry < 4 && !as_written && bar > 0 && bm == previous; ++retry) {
           bm = engine.vary(core, std::max(edits, 1), &previous, rng);
         }
         const bool phrase_end = options.bars >= 2 && ((bar + 1) % phrase == 0 || bar == options.bars - 1);
@@ -537,7 +603,8 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
     }
     accepted.push_back(masks);
     cores.push_back(std::vector<LaneMask>(masks.begin(), masks.begin() + static_cast<std::ptrdiff_t>(engine.slots())));
-    out.variations.push_back(render(engine, masks, fill_bars, forced_ghosts, out.tempo_bpm, v, rng));
+    out.variations.push_back(render(engine, masks, fill_bars, forced_ghosts, out.tempo_bpm, v, rng,
+                                    sig ? &*sig : nullptr));
   }
   return out;
 }

@@ -23,6 +23,10 @@ struct GenerateOptions {
   double humanize = 0.8;              // 0-1
   double complexity = 0.5;            // 0-1
   std::uint64_t seed = 1;
+  // 1-3: play the profile's signature groove N as the core bar(s) of every variation
+  // (varied, filled and humanized like any core); 0 = the engine's own core bars. Its meter
+  // must be `meter`; without tempo_bpm the groove's tempo is used when it has one.
+  int signature = 0;
 };
 
 // The quantized view of one variation: what the text grid shows and tests inspect.
@@ -57,6 +61,7 @@ struct Generation {
   int bars = 0;
   std::uint64_t seed = 0;
   Subdivision subdivision = Subdivision::sixteenth;
+  std::string signature;  // the name of the signature groove played, if any
   std::vector<Variation> variations;
 };
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "generate/signature.hpp"
 #include "midi/midi_file.hpp"
 
 namespace mdg {
@@ -80,7 +81,29 @@ Result<GenerateResponse> run_generate(const StyleLibrary& library, const Generat
   }
   auto resolved = resolve_request(library, request);
   if (!resolved) return std::unexpected(resolved.error());
-  auto generation = generate(resolved->profile, request.options);
+  StyleProfile& profile = resolved->profile;
+  GenerateOptions options = request.options;
+  // A band that leaves its traits and grooves to its drummer's entry plays the drummer's
+  // signature grooves.
+  if (options.signature != 0 && profile.signature_grooves.empty() && profile.traits == StyleTraits{}) {
+    for (const auto& drummer : profile.drummers) {
+      if (drummer.id.empty()) continue;
+      auto own = library.resolve(drummer.id);
+      if (own && !own->signature_grooves.empty()) {
+        profile.signature_grooves = own->signature_grooves;
+        break;
+      }
+    }
+  }
+  // --signature without --time-signature plays the groove in its own meter.
+  if (options.signature != 0 && !request.meter_given) {
+    auto groove = pick_signature(profile, options.signature);
+    if (!groove) return std::unexpected(groove.error());
+    auto head = read_signature(**groove);
+    if (!head) return std::unexpected(head.error());
+    options.meter = head->meter;
+  }
+  auto generation = generate(profile, options);
   if (!generation) return std::unexpected(generation.error());
 
   GenerateResponse response;
@@ -160,6 +183,7 @@ std::string render_generation_text(const GenerateResponse& r) {
                                 g.bars == 1 ? "" : "s", g.meter.to_string(), g.tempo_bpm,
                                 subdivision_name(g.subdivision), g.seed);
   out += resolution_line(r.resolution) + "\n";
+  if (!g.signature.empty()) out += fmt::format("core: signature groove '{}'\n", g.signature);
   out += "legend: X accent  x hit  g ghost  - rest\n";
   for (std::size_t i = 0; i < g.variations.size(); ++i) {
     const Variation& v = g.variations[i];
@@ -193,7 +217,7 @@ nlohmann::json generation_to_json(const GenerateResponse& r) {
   }
   nlohmann::json files = nlohmann::json::array();
   for (const auto& f : r.files) files.push_back(f.string());
-  return {{"query", r.query},
+  nlohmann::json out = {{"query", r.query},
           {"artist", p.name},
           {"profile",
            {{"id", p.id},
@@ -219,6 +243,8 @@ nlohmann::json generation_to_json(const GenerateResponse& r) {
           {"grid", subdivision_name(g.subdivision)},
           {"files", files},
           {"variations", variations}};
+  if (!g.signature.empty()) out["signature"] = g.signature;
+  return out;
 }
 
 }  // namespace mdg

@@ -24,6 +24,7 @@ struct GenerateRequest {
   std::string genre;
   std::string like;
   GenerateOptions options;
+  bool meter_given = false;  // options.meter was asked for (else --signature uses the groove's)
   std::filesystem::path out_dir = "out";
   int midi_format = 1;  // 0 or 1
 };

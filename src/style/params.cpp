@@ -26,6 +26,9 @@ constexpr std::array kSpecs = {
     ParamSpec{"like", ParamKind::name, 0, 0, std::nullopt,
               "when the name is not in the knowledge base, play it as a stand-in like this known "
               "artist (low confidence)"},
+    ParamSpec{"signature", ParamKind::integer, 1, 3, std::nullopt,
+              "play the artist's signature groove N from the knowledge base as the core, varied, "
+              "filled and humanized (--signature alone = 1)"},
     ParamSpec{"seed", ParamKind::integer, 0, 9007199254740991.0, std::nullopt,
               "random seed; the same seed gives the same files (default: from the clock, printed)"},
     // The humanize command's own parameters follow `seed`, which it shares with generate.
@@ -34,8 +37,8 @@ constexpr std::array kSpecs = {
               "style's full measured timing and dynamics"},
 };
 // generate takes the specs before `amount`; humanize takes `seed` and `amount`.
-constexpr std::size_t kGenerateCount = 9;
-constexpr std::size_t kHumanizeFirst = 8;
+constexpr std::size_t kGenerateCount = 10;
+constexpr std::size_t kHumanizeFirst = 9;
 static_assert(kSpecs[kGenerateCount - 1].name == "seed" && kSpecs[kHumanizeFirst].name == "seed");
 
 std::string number_text(double v) {
