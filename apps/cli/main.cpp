@@ -13,6 +13,7 @@
 #include "service/artists.hpp"
 #include "service/generate.hpp"
 #include "service/humanize.hpp"
+#include "service/similar.hpp"
 #include "style/kb_check.hpp"
 #include "style/library.hpp"
 #include "style/params.hpp"
@@ -78,6 +79,7 @@ int run_generate(const GenerateArgs& args) {
       auto meter = mdg::Meter::parse(text);
       if (!meter) return report(meter.error());
       request.options.meter = *meter;
+      request.meter_given = true;
       continue;
     }
     auto value = mdg::parse_param(*spec, text);
@@ -88,6 +90,7 @@ int run_generate(const GenerateArgs& args) {
     else if (name == "humanize") request.options.humanize = *value;
     else if (name == "complexity") request.options.complexity = *value;
     else if (name == "seed") seed = static_cast<std::uint64_t>(*value);
+    else if (name == "signature") request.options.signature = static_cast<int>(*value);
   }
   request.options.seed = seed_or_clock(seed);
 
@@ -174,6 +177,18 @@ int run_kb_check(const std::string& data_dir, bool json) {
   return checked->ok() ? 0 : 1;
 }
 
+int run_similar(const std::string& name, int k, const std::string& data_dir, bool json) {
+  // k is range-checked by run_similar (negative values must not wrap around on the way).
+  const auto checked_k = k < 1 ? std::size_t{0} : static_cast<std::size_t>(k);
+  auto library = open_library(data_dir);
+  if (!library) return report(library.error());
+  auto response = mdg::run_similar(*library, {name, checked_k});
+  if (!response) return report(response.error());
+  if (json) std::cout << mdg::similar_to_json(*response).dump(2) << '\n';
+  else std::cout << mdg::render_similar_text(*response);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -195,6 +210,8 @@ int main(int argc, char** argv) {
         option_help(spec));
     if (spec.kind == mdg::ParamKind::meter) option->type_name("N/D");
     if (spec.kind == mdg::ParamKind::name) option->type_name("NAME");
+    // --signature alone means the first signature groove.
+    if (name == "signature") option->expected(0, 1)->default_str("1");
   }
   generate->add_option("--out", gen.out, "folder for the .mid files (created if missing)")
       ->capture_default_str();
@@ -246,6 +263,14 @@ int main(int argc, char** argv) {
                                                "entries per genre and decade (exit 1 on problems)");
   kb_check->add_option("--data", kb_data, "knowledge-base folder (default: the shipped data)");
   kb_check->add_flag("--json", kb_json, "print JSON");
+  std::string similar_name, similar_data;
+  int similar_k = 10;
+  bool similar_json = false;
+  auto* similar = app.add_subcommand("similar", "the knowledge-base entries whose drumming is nearest to an artist's");
+  similar->add_option("artist", similar_name, "artist, band, drummer or genre name")->required();
+  similar->add_option("--k", similar_k, "how many to list (1-100)")->capture_default_str();
+  similar->add_flag("--json", similar_json, "print JSON");
+  similar->add_option("--data", similar_data, "knowledge-base folder (default: the shipped data)");
 
   try {
     app.parse(argc, argv);
@@ -259,6 +284,7 @@ int main(int argc, char** argv) {
   if (list->parsed()) return run_list(list_data, list_json);
   if (artists->parsed()) return run_artists(artists_data, artists_query, artists_json);
   if (kb_check->parsed()) return run_kb_check(kb_data, kb_json);
+  if (similar->parsed()) return run_similar(similar_name, similar_k, similar_data, similar_json);
   if (analyze->parsed()) {
     auto result = mdg::analyze_path(analyze_path);
     if (!result) return report(result.error());
