@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstring>
 #include <memory>
-#include <stdexcept>
 
 namespace mdg::llm {
 namespace {
@@ -79,13 +78,12 @@ HttpErrorKind classify(CURLcode code) {
 
 }  // namespace
 
-CurlGlobal::CurlGlobal() {
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-    throw std::runtime_error("libcurl could not be initialised");
-  }
-}
+// When initialisation fails, requests fail later with "could not create a request handle".
+CurlGlobal::CurlGlobal() : ok_(curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK) {}
 CurlGlobal::CurlGlobal(const CurlGlobal&) : CurlGlobal() {}
-CurlGlobal::~CurlGlobal() { curl_global_cleanup(); }
+CurlGlobal::~CurlGlobal() {
+  if (ok_) curl_global_cleanup();
+}
 
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
   const std::string key = lower(name);

@@ -51,7 +51,10 @@ class CurlGlobal {
   CurlGlobal();
   ~CurlGlobal();
   CurlGlobal(const CurlGlobal&);
-  CurlGlobal& operator=(const CurlGlobal&) = default;
+  CurlGlobal& operator=(const CurlGlobal&) { return *this; }  // each object keeps its own count
+
+ private:
+  bool ok_;
 };
 
 // Sends one request and waits for the whole answer (any HTTP status counts as an answer).
