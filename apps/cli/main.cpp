@@ -41,8 +41,10 @@ std::string option_help(const mdg::ParamSpec& spec) {
 }
 
 mdg::Result<mdg::StyleLibrary> open_library(const std::string& data_dir) {
-  return mdg::StyleLibrary::open(data_dir.empty() ? mdg::default_data_dir()
-                                                  : std::filesystem::path(data_dir));
+  // The CLI keeps a compact index of the knowledge base's headers in the user's cache, so
+  // that a run does not reread hundreds of entry files.
+  return mdg::StyleLibrary::open(data_dir.empty() ? mdg::default_data_dir() : std::filesystem::path(data_dir),
+                                 mdg::default_cache_dir());
 }
 
 // Without --seed, the clock picks one; the output prints it so the result can be reproduced.

@@ -295,13 +295,15 @@ std::string score_text(double score) {
 
 // 0 = identical; lower is closer. Whole-string edit distance, relative to length, with
 // word and prefix matches counted as close ("bonham" -> "john bonham", "dil" -> "j dilla").
-double closeness(std::string_view query, std::string_view key) {
+double closeness(std::string_view query, const std::vector<std::string>& query_words, std::string_view key,
+                 const std::vector<std::string>& key_words, std::vector<std::size_t>& row) {
   if (query == key) return 0.0;
-  const double longest = static_cast<double>(std::max(query.size(), key.size()));
-  double score = static_cast<double>(edit_distance(query, key)) / longest;
+  const std::size_t longest = std::max(query.size(), key.size());
+  // Distances beyond what could still make a suggestion are not computed exactly.
+  const auto limit = static_cast<std::size_t>(0.45 * static_cast<double>(longest));
+  const std::size_t d = bounded_distance(query, key, limit, row);
+  double score = d > limit ? 1.0 : static_cast<double>(d) / static_cast<double>(longest);
   if (key.starts_with(query) && query.size() >= 3) score = std::min(score, 0.15);
-  const auto query_words = split_words(query);
-  const auto key_words = split_words(key);
   for (const auto& qw : query_words) {
     for (const auto& kw : key_words) {
       if (qw == kw && qw.size() >= 3) {
@@ -309,9 +311,12 @@ double closeness(std::string_view query, std::string_view key) {
       } else if (qw.size() >= 3 && kw.starts_with(qw)) {
         score = std::min(score, 0.2);
       } else if (qw.size() >= 4) {
-        const double word_longest = static_cast<double>(std::max(qw.size(), kw.size()));
-        const double d = static_cast<double>(edit_distance(qw, kw)) / word_longest;
-        if (d <= 0.34) score = std::min(score, 0.25 + d);
+        const std::size_t word_longest = std::max(qw.size(), kw.size());
+        const auto word_limit = static_cast<std::size_t>(0.34 * static_cast<double>(word_longest));
+        const std::size_t wd = bounded_distance(qw, kw, word_limit, row);
+        if (wd <= word_limit) {
+          score = std::min(score, 0.25 + static_cast<double>(wd) / static_cast<double>(word_longest));
+        }
       }
     }
   }
@@ -329,9 +334,129 @@ StyleProfile merge_onto_base(StyleProfile artist, const StyleProfile& base) {
   return artist;
 }
 
+
+// The compact index: one line per profile file with what open() needs, and the file's
+// size and modification time to tell whether it is still current.
+struct IndexedFile {
+  fs::path file;
+  std::uintmax_t size = 0;
+  std::int64_t mtime = 0;
+  bool genre = false;
+};
+
+constexpr std::string_view kIndexMagic = "mididrumigen-index 1";
+
+std::string cache_file_name(const fs::path& data_dir) {
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(data_dir, ec);
+  const std::string text = (ec ? data_dir : canonical).string();
+  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string name = "index-";
+  for (int shift = 60; shift >= 0; shift -= 4) name += kHex[(hash >> static_cast<unsigned>(shift)) & 0xFU];
+  return name + ".tsv";
+}
+
+bool plain_field(std::string_view text) {
+  return text.find_first_of("\t\n\r\x1f") == std::string_view::npos;
+}
+
+std::vector<std::string> split_on(std::string_view text, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = text.find(sep, start);
+    out.emplace_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) return out;
+    start = end + 1;
+  }
+}
+
+// Headers from the cache when every line matches `files`; nullopt otherwise.
+std::optional<std::vector<Header>> read_index(const fs::path& path, const std::vector<IndexedFile>& files) {
+  auto text = read_text_file(path);
+  if (!text) return std::nullopt;
+  const auto lines = split_on(*text, '\n');
+  if (lines.size() != files.size() + 2 || lines.front() != kIndexMagic || !lines.back().empty()) return std::nullopt;
+  std::vector<Header> headers;
+  headers.reserve(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto fields = split_on(lines[i + 1], '\t');
+    if (fields.size() != 9) return std::nullopt;
+    const auto& f = files[i];
+    if (fields[0] != f.file.string() || fields[1] != std::to_string(f.size) || fields[2] != std::to_string(f.mtime)) {
+      return std::nullopt;
+    }
+    Header h;
+    h.id = fields[3];
+    if (fields[4] == "genre") {
+      h.kind = ProfileKind::genre;
+    } else {
+      const auto kind = artist_kind_from_name(fields[4]);
+      if (!kind) return std::nullopt;
+      h.kind = ProfileKind::artist;
+      h.artist_kind = *kind;
+    }
+    h.name = fields[5];
+    h.base = fields[6];
+    if ((f.genre) != (h.kind == ProfileKind::genre)) return std::nullopt;
+    if (!fields[7].empty()) h.aliases = split_on(fields[7], '\x1f');
+    if (fields[8] != "end") return std::nullopt;
+    headers.push_back(std::move(h));
+  }
+  return headers;
+}
+
+void write_index(const fs::path& cache_dir, const fs::path& path, const std::vector<IndexedFile>& files,
+                 const std::vector<Header>& headers) {
+  std::string out(kIndexMagic);
+  out += '\n';
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const Header& h = headers[i];
+    std::vector<std::string_view> parts = {h.id, h.name, h.base};
+    for (const auto& a : h.aliases) parts.emplace_back(a);
+    const std::string file = files[i].file.string();
+    parts.emplace_back(file);
+    if (!std::all_of(parts.begin(), parts.end(), plain_field)) return;  // not representable: no cache
+    std::string aliases;
+    for (std::size_t k = 0; k < h.aliases.size(); ++k) {
+      if (k > 0) aliases += '\x1f';
+      aliases += h.aliases[k];
+    }
+    out += file + '\t' + std::to_string(files[i].size) + '\t' + std::to_string(files[i].mtime) + '\t' + h.id +
+           '\t' + (h.kind == ProfileKind::genre ? std::string("genre") : std::string(artist_kind_name(h.artist_kind))) +
+           '\t' + h.name + '\t' + h.base + '\t' + aliases + "\tend\n";
+  }
+  std::error_code ec;
+  fs::create_directories(cache_dir, ec);
+  if (ec) return;
+  // Write beside, then rename: a reader never sees half a file.
+  const fs::path tmp = path.string() + ".tmp" + std::to_string(static_cast<unsigned long long>(files.size()));
+  {
+    std::ofstream stream(tmp, std::ios::binary | std::ios::trunc);
+    if (!stream) return;
+    stream.write(out.data(), static_cast<std::streamsize>(out.size()));
+    if (!stream) {
+      stream.close();
+      fs::remove(tmp, ec);
+      return;
+    }
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) fs::remove(tmp, ec);
+}
+
 }  // namespace
 
 Result<StyleLibrary> StyleLibrary::open(const std::filesystem::path& data_dir) {
+  return open(data_dir, fs::path());
+}
+
+Result<StyleLibrary> StyleLibrary::open(const std::filesystem::path& data_dir, const std::filesystem::path& cache_dir) {
   std::error_code ec;
   if (!fs::is_directory(data_dir, ec)) {
     return fail(Errc::not_found, "style data folder '" + data_dir.string() +
@@ -341,15 +466,37 @@ Result<StyleLibrary> StyleLibrary::open(const std::filesystem::path& data_dir) {
   StyleLibrary library;
   library.data_dir_ = data_dir;
 
+  std::vector<IndexedFile> files;
   for (const bool genres : {true, false}) {
-    auto files = json_files(data_dir / (genres ? "genres" : "artists"));
-    if (!files) return std::unexpected(files.error());
-    for (const auto& file : *files) {
-      auto header = read_header(file, genres);
-      if (!header) return std::unexpected(header.error());
-      library.entries_.push_back(LibraryEntry{header->id, header->name, header->kind, header->artist_kind,
-                                              std::move(header->aliases), header->base, file});
+    auto list = json_files(data_dir / (genres ? "genres" : "artists"));
+    if (!list) return std::unexpected(list.error());
+    for (auto& file : *list) {
+      IndexedFile f{std::move(file), 0, 0, genres};
+      if (!cache_dir.empty()) {
+        f.size = fs::file_size(f.file, ec);
+        const auto time = fs::last_write_time(f.file, ec);
+        f.mtime = static_cast<std::int64_t>(time.time_since_epoch().count());
+      }
+      files.push_back(std::move(f));
     }
+  }
+  const fs::path index_path = cache_dir.empty() ? fs::path() : cache_dir / cache_file_name(data_dir);
+  std::optional<std::vector<Header>> headers;
+  if (!cache_dir.empty()) headers = read_index(index_path, files);
+  if (!headers) {
+    headers.emplace();
+    headers->reserve(files.size());
+    for (const auto& f : files) {
+      auto header = read_header(f.file, f.genre);
+      if (!header) return std::unexpected(header.error());
+      headers->push_back(std::move(*header));
+    }
+    if (!cache_dir.empty()) write_index(cache_dir, index_path, files, *headers);
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    auto& h = (*headers)[i];
+    library.entries_.push_back(LibraryEntry{std::move(h.id), std::move(h.name), h.kind, h.artist_kind,
+                                            std::move(h.aliases), std::move(h.base), files[i].file});
   }
   if (library.entries_.empty()) {
     return fail(Errc::not_found, "no style profiles under '" + data_dir.string() +
@@ -401,6 +548,8 @@ void StyleLibrary::build_index() {
     }
   }
   std::stable_sort(keys_.begin(), keys_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  key_words_.reserve(keys_.size());
+  for (const auto& [key, index] : keys_) key_words_.push_back(split_words(key));
 }
 
 // A genre's measured groove lives in grooves/<id>.json beside genres/, so that opening the
@@ -640,7 +789,12 @@ std::vector<std::string> StyleLibrary::suggest(std::string_view name, std::size_
   std::vector<std::pair<double, std::size_t>> scored;
   if (query.empty() || count == 0) return {};
   std::vector<double> best(entries_.size(), std::numeric_limits<double>::infinity());
-  for (const auto& [key, index] : keys_) best[index] = std::min(best[index], closeness(query, key));
+  const auto query_words = split_words(query);
+  std::vector<std::size_t> row;
+  for (std::size_t k = 0; k < keys_.size(); ++k) {
+    const auto& [key, index] = keys_[k];
+    best[index] = std::min(best[index], closeness(query, query_words, key, key_words_[k], row));
+  }
   // Beyond this, a "suggestion" shares too little with the query to help.
   constexpr double kMaxScore = 0.45;
   for (std::size_t i = 0; i < entries_.size(); ++i) {
@@ -656,6 +810,17 @@ std::vector<std::string> StyleLibrary::suggest(std::string_view name, std::size_
     out.push_back(entries_[index].name);
   }
   return out;
+}
+
+std::filesystem::path default_cache_dir() {
+  auto env = [](const char* name) -> std::string {
+    const char* v = std::getenv(name);
+    return v != nullptr ? std::string(v) : std::string();
+  };
+  if (const auto dir = env("MDG_CACHE_DIR"); !dir.empty()) return fs::path(dir);
+  if (const auto dir = env("XDG_CACHE_HOME"); !dir.empty()) return fs::path(dir) / "mididrumigen";
+  if (const auto dir = env("HOME"); !dir.empty()) return fs::path(dir) / ".cache" / "mididrumigen";
+  return {};
 }
 
 std::filesystem::path default_data_dir() {

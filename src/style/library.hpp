@@ -54,6 +54,11 @@ class StyleLibrary {
   // Reads the index of every profile under data_dir (artists/*.json, genres/*.json);
   // groove models are parsed lazily by resolve().
   [[nodiscard]] static Result<StyleLibrary> open(const std::filesystem::path& data_dir);
+  // The same, keeping the headers it reads (id, kind, name, aliases, base of every file) in
+  // a compact index under cache_dir, reused while every file keeps its name, size and
+  // modification time; any change rereads the files. Cache problems never fail the open.
+  [[nodiscard]] static Result<StyleLibrary> open(const std::filesystem::path& data_dir,
+                                                 const std::filesystem::path& cache_dir);
 
   // Case- and accent-insensitive lookup by name, id or alias. Artist profiles come back
   // merged onto their base genre profile (groove models filled in). An unknown name gives
@@ -97,6 +102,7 @@ class StyleLibrary {
   std::vector<LibraryEntry> entries_;
   // folded name/alias/id -> index into entries_, sorted by key (used by suggest())
   std::vector<std::pair<std::string, std::size_t>> keys_;
+  std::vector<std::vector<std::string>> key_words_;  // the words of each key in keys_
   // Precomputed at open: folded keys (with and without "the"), the same without spaces,
   // sorted words, unique surnames, ids, and the typo pool.
   std::unordered_map<std::string, KeyRef> exact_;
@@ -106,6 +112,10 @@ class StyleLibrary {
   std::unordered_map<std::string, std::uint32_t> ids_;
   std::vector<FuzzyKey> fuzzy_;
 };
+
+// Where the CLI keeps its index cache: $MDG_CACHE_DIR, else $XDG_CACHE_HOME/mididrumigen,
+// else $HOME/.cache/mididrumigen; empty when none is set (no cache).
+[[nodiscard]] std::filesystem::path default_cache_dir();
 
 // Where shipped data lives: $MDG_DATA_DIR, else <exe>/../share/mididrumigen/data, else
 // the source tree's data/ recorded at build time.

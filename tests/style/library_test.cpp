@@ -278,6 +278,57 @@ TEST_F(TempLibrary, OpenIndexesEveryProfileQuickly) {
   EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), 1000);
 }
 
+TEST_F(TempLibrary, IndexCacheIsReusedAndNeverStale) {
+  const fs::path cache = dir_ / "cache";
+  auto plain = StyleLibrary::open(dir_);
+  ASSERT_TRUE(plain.has_value());
+  auto first = StyleLibrary::open(dir_, cache);
+  ASSERT_TRUE(first.has_value()) << first.error().describe();
+  ASSERT_EQ(std::distance(fs::directory_iterator(cache), fs::directory_iterator()), 1);
+  const fs::path index = fs::directory_iterator(cache)->path();
+  auto second = StyleLibrary::open(dir_, cache);
+  ASSERT_TRUE(second.has_value());
+  ASSERT_EQ(second->entries().size(), plain->entries().size());
+  for (std::size_t i = 0; i < plain->entries().size(); ++i) {
+    const auto& a = plain->entries()[i];
+    const auto& b = second->entries()[i];
+    EXPECT_EQ(a.id, b.id);
+    EXPECT_EQ(a.name, b.name);
+    EXPECT_EQ(a.aliases, b.aliases);
+    EXPECT_EQ(a.base, b.base);
+    EXPECT_EQ(a.kind, b.kind);
+    EXPECT_EQ(a.artist_kind, b.artist_kind);
+    EXPECT_EQ(a.file, b.file);
+  }
+  // The cache is what the second open read: a hand-edited index line shows up...
+  std::ifstream in(index);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  const auto pos = text.find("\tBonzo");
+  ASSERT_NE(pos, std::string::npos);
+  text.replace(pos, 6, "\tBonzX");
+  std::ofstream(index, std::ios::trunc) << text;
+  EXPECT_EQ(StyleLibrary::open(dir_, cache)->find("Bonzx")->entry_id, "john-bonham");
+  // ...but an edited entry file makes it stale, and the files are read again.
+  json bonham = read_json(dir_ / "artists" / "john-bonham.json");
+  bonham["aliases"].push_back("The Beast");
+  std::ofstream(dir_ / "artists" / "john-bonham.json", std::ios::trunc) << bonham.dump(1);
+  auto fresh = StyleLibrary::open(dir_, cache);
+  ASSERT_TRUE(fresh.has_value());
+  EXPECT_EQ(fresh->find("the beast")->entry_id, "john-bonham");
+  EXPECT_EQ(fresh->find("Bonzo")->match, MatchKind::alias);
+  // A new file, and a broken cache, are handled the same way.
+  std::ofstream(dir_ / "artists" / "new-one.json")
+      << R"({"id": "new-one", "kind": "drummer", "name": "New One", "aliases": [], "base": "rock"})";
+  EXPECT_TRUE(StyleLibrary::open(dir_, cache)->find("New One").has_value());
+  std::ofstream(index, std::ios::trunc) << "mididrumigen-index 1\ngarbage\n";
+  auto after_garbage = StyleLibrary::open(dir_, cache);
+  ASSERT_TRUE(after_garbage.has_value());
+  EXPECT_TRUE(after_garbage->find("New One").has_value());
+  // An unwritable cache folder is no error.
+  EXPECT_TRUE(StyleLibrary::open(dir_, "/proc/mdg-no-cache").has_value());
+}
+
 TEST(StyleLibraryOpen, MissingFolderIsNotFound) {
   auto lib = StyleLibrary::open("/nonexistent/mdg/data");
   ASSERT_FALSE(lib.has_value());
