@@ -293,34 +293,35 @@ std::string score_text(double score) {
          std::to_string(hundredths % 100);
 }
 
-// 0 = identical; lower is closer. Whole-string edit distance, relative to length, with
+// 0 = identical; lower is closer. Whole-string edit distance relative to length, with
 // word and prefix matches counted as close ("bonham" -> "john bonham", "dil" -> "j dilla").
-double closeness(std::string_view query, const std::vector<std::string>& query_words, std::string_view key,
-                 const std::vector<std::string>& key_words, std::vector<std::size_t>& row) {
+// `word_scores[w]` is the best word-level score of any query word against vocabulary word w.
+double closeness(std::string_view query, std::string_view key, const std::vector<std::uint32_t>& key_words,
+                 const std::vector<double>& word_scores, std::vector<std::size_t>& row) {
   if (query == key) return 0.0;
-  const std::size_t longest = std::max(query.size(), key.size());
-  // Distances beyond what could still make a suggestion are not computed exactly.
-  const auto limit = static_cast<std::size_t>(0.45 * static_cast<double>(longest));
-  const std::size_t d = bounded_distance(query, key, limit, row);
-  double score = d > limit ? 1.0 : static_cast<double>(d) / static_cast<double>(longest);
+  double score = 1.0;
+  for (const auto w : key_words) score = std::min(score, word_scores[w]);
   if (key.starts_with(query) && query.size() >= 3) score = std::min(score, 0.15);
-  for (const auto& qw : query_words) {
-    for (const auto& kw : key_words) {
-      if (qw == kw && qw.size() >= 3) {
-        score = std::min(score, 0.1);
-      } else if (qw.size() >= 3 && kw.starts_with(qw)) {
-        score = std::min(score, 0.2);
-      } else if (qw.size() >= 4) {
-        const std::size_t word_longest = std::max(qw.size(), kw.size());
-        const auto word_limit = static_cast<std::size_t>(0.34 * static_cast<double>(word_longest));
-        const std::size_t wd = bounded_distance(qw, kw, word_limit, row);
-        if (wd <= word_limit) {
-          score = std::min(score, 0.25 + static_cast<double>(wd) / static_cast<double>(word_longest));
-        }
-      }
-    }
-  }
+  const std::size_t longest = std::max(query.size(), key.size());
+  // Only a whole-string distance that beats the word score matters; past 0.45 nothing is
+  // suggested, so the distance is bounded there.
+  const auto limit = static_cast<std::size_t>(std::min(score, 0.45) * static_cast<double>(longest));
+  const std::size_t d = bounded_distance(query, key, limit, row);
+  if (d <= limit) score = std::min(score, static_cast<double>(d) / static_cast<double>(longest));
   return score;
+}
+
+// Word-level score of one query word against one word of a name (1 = no likeness).
+double word_closeness(std::string_view qw, std::string_view kw, std::vector<std::size_t>& row) {
+  if (qw == kw && qw.size() >= 3) return 0.1;
+  if (qw.size() >= 3 && kw.starts_with(qw)) return 0.2;
+  if (qw.size() >= 4) {
+    const std::size_t word_longest = std::max(qw.size(), kw.size());
+    const auto word_limit = static_cast<std::size_t>(0.34 * static_cast<double>(word_longest));
+    const std::size_t wd = bounded_distance(qw, kw, word_limit, row);
+    if (wd <= word_limit) return 0.25 + static_cast<double>(wd) / static_cast<double>(word_longest);
+  }
+  return 1.0;
 }
 
 // Artists inherit the groove; the dataset credit of the base travels with it.
@@ -549,7 +550,18 @@ void StyleLibrary::build_index() {
   }
   std::stable_sort(keys_.begin(), keys_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   key_words_.reserve(keys_.size());
-  for (const auto& [key, index] : keys_) key_words_.push_back(split_words(key));
+  for (const auto& [key, index] : keys_) {
+    for (auto& w : split_words(key)) words_.push_back(std::move(w));
+  }
+  std::sort(words_.begin(), words_.end());
+  words_.erase(std::unique(words_.begin(), words_.end()), words_.end());
+  for (const auto& [key, index] : keys_) {
+    std::vector<std::uint32_t> ids;
+    for (const auto& w : split_words(key)) {
+      ids.push_back(static_cast<std::uint32_t>(std::lower_bound(words_.begin(), words_.end(), w) - words_.begin()));
+    }
+    key_words_.push_back(std::move(ids));
+  }
 }
 
 // A genre's measured groove lives in grooves/<id>.json beside genres/, so that opening the
@@ -791,9 +803,14 @@ std::vector<std::string> StyleLibrary::suggest(std::string_view name, std::size_
   std::vector<double> best(entries_.size(), std::numeric_limits<double>::infinity());
   const auto query_words = split_words(query);
   std::vector<std::size_t> row;
+  // Each distinct word of the base is compared with the query's words once.
+  std::vector<double> word_scores(words_.size(), 1.0);
+  for (std::size_t w = 0; w < words_.size(); ++w) {
+    for (const auto& qw : query_words) word_scores[w] = std::min(word_scores[w], word_closeness(qw, words_[w], row));
+  }
   for (std::size_t k = 0; k < keys_.size(); ++k) {
     const auto& [key, index] = keys_[k];
-    best[index] = std::min(best[index], closeness(query, query_words, key, key_words_[k], row));
+    best[index] = std::min(best[index], closeness(query, key, key_words_[k], word_scores, row));
   }
   // Beyond this, a "suggestion" shares too little with the query to help.
   constexpr double kMaxScore = 0.45;

@@ -102,7 +102,8 @@ class StyleLibrary {
   std::vector<LibraryEntry> entries_;
   // folded name/alias/id -> index into entries_, sorted by key (used by suggest())
   std::vector<std::pair<std::string, std::size_t>> keys_;
-  std::vector<std::vector<std::string>> key_words_;  // the words of each key in keys_
+  std::vector<std::string> words_;                     // every distinct word of keys_, sorted
+  std::vector<std::vector<std::uint32_t>> key_words_;  // the words of each key, as indexes into words_
   // Precomputed at open: folded keys (with and without "the"), the same without spaces,
   // sorted words, unique surnames, ids, and the typo pool.
   std::unordered_map<std::string, KeyRef> exact_;
