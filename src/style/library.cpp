@@ -813,7 +813,7 @@ std::vector<std::string> StyleLibrary::suggest(std::string_view name, std::size_
     best[index] = std::min(best[index], closeness(query, key, key_words_[k], word_scores, row));
   }
   // Beyond this, a "suggestion" shares too little with the query to help.
-  constexpr double kMaxScore = 0.45;
+  constexpr double kMaxScore = 0.7;
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     if (best[i] <= kMaxScore) scored.emplace_back(best[i], i);
   }
