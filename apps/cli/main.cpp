@@ -37,6 +37,7 @@ int report(const mdg::Error& error) {
 std::string option_help(const mdg::ParamSpec& spec) {
   std::string help = std::string(spec.help) + "; allowed: " + mdg::allowed_values(spec);
   if (spec.default_value) help += fmt::format("; default {}", *spec.default_value);
+  if (!spec.default_text.empty()) help += fmt::format("; default {}", spec.default_text);
   return help;
 }
 
@@ -74,7 +75,8 @@ int run_generate(const GenerateArgs& args) {
   for (const auto& [name, text] : args.values) {
     const auto* spec = mdg::find_param(name);
     if (spec->kind == mdg::ParamKind::name) {
-      (name == "genre" ? request.genre : request.like) = text;
+      if (name == "provider") request.provider = text;
+      else (name == "genre" ? request.genre : request.like) = text;
       continue;
     }
     if (spec->kind == mdg::ParamKind::meter) {
@@ -138,6 +140,27 @@ int run_humanize(const HumanizeArgs& args) {
   if (!response) return report(response.error());
   if (args.json) std::cout << mdg::humanize_to_json(*response).dump(2) << '\n';
   else std::cout << mdg::render_humanize_text(*response);
+  return 0;
+}
+
+int run_usage(bool json) {
+  auto usage = mdg::run_usage(mdg::llm::process_environment());
+  if (!usage) return report(usage.error());
+  if (json) {
+    auto j = mdg::llm::to_json(usage->report);
+    j["file"] = usage->file.string();
+    std::cout << j.dump(2) << '\n';
+  } else {
+    std::cout << mdg::llm::render_usage(usage->report, usage->file);
+  }
+  return 0;
+}
+
+int run_providers(bool json) {
+  auto providers = mdg::run_providers(mdg::llm::process_environment());
+  if (!providers) return report(providers.error());
+  if (json) std::cout << providers->dump(2) << '\n';
+  else std::cout << mdg::render_providers_text(*providers);
   return 0;
 }
 
@@ -274,6 +297,14 @@ int main(int argc, char** argv) {
   similar->add_flag("--json", similar_json, "print JSON");
   similar->add_option("--data", similar_data, "knowledge-base folder (default: the shipped data)");
 
+  bool usage_json = false;
+  auto* usage = app.add_subcommand("usage", "LLM tokens and cost so far, per provider and model (from the state folder)");
+  usage->add_flag("--json", usage_json, "print JSON");
+
+  bool providers_json = false;
+  auto* providers = app.add_subcommand("providers", "the configured LLM providers (never their keys) and their recent health");
+  providers->add_flag("--json", providers_json, "print JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -285,6 +316,8 @@ int main(int argc, char** argv) {
   if (humanize->parsed()) return run_humanize(hum);
   if (list->parsed()) return run_list(list_data, list_json);
   if (artists->parsed()) return run_artists(artists_data, artists_query, artists_json);
+  if (usage->parsed()) return run_usage(usage_json);
+  if (providers->parsed()) return run_providers(providers_json);
   if (kb_check->parsed()) return run_kb_check(kb_data, kb_json);
   if (similar->parsed()) return run_similar(similar_name, similar_k, similar_data, similar_json);
   if (analyze->parsed()) {

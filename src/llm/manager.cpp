@@ -108,6 +108,7 @@ VariationResult Manager::run_variation(const StyleProfile& profile, const Patter
     int retries = 0;
     double wait = 0;
     std::string reason;
+    std::string last_failure;  // this provider's latest failure in this request
     while (true) {
       AttemptRecord rec;
       rec.generation = generation;
@@ -122,7 +123,7 @@ VariationResult Manager::run_variation(const StyleProfile& profile, const Patter
         rec.error = fmt::format("skipped: {} consecutive failures, cool-down for another {}",
                                 options_.breaker.failures_to_open,
                                 seconds_text(static_cast<double>(*until - rec.time_ms)));
-        reason = rec.error;
+        reason = last_failure.empty() ? rec.error : last_failure + "; then " + rec.error;
         attempts.push_back(std::move(rec));
         break;
       }
@@ -137,6 +138,7 @@ VariationResult Manager::run_variation(const StyleProfile& profile, const Patter
         rec.error = f.describe();
         rec.latency_ms = f.latency_ms > 0 ? f.latency_ms : measured;
         attempts.push_back(rec);
+        last_failure = rec.error;
         if (f.retryable && retries < entry.retry.max_retries) {
           const double delay = backoff_ms(entry.retry, retries, f.retry_after_ms, rng);
           if (delay > entry.retry.max_wait_ms) {
@@ -182,7 +184,7 @@ VariationResult Manager::run_variation(const StyleProfile& profile, const Patter
         return result;
       }
       if (check.problem == ReplyProblem::refusal || repaired) {
-        reason = repaired ? "reply still " + check.summary() + " after the repair request" : check.summary();
+        reason = repaired ? "still " + check.summary() + " after the repair request" : check.summary();
         break;
       }
       // One repair turn: the reply as the model wrote it, then every problem listed.
@@ -277,9 +279,9 @@ GrooveGrid grid_of(const Pattern& pattern, const StyleProfile& profile) {
   return grid;
 }
 
-nlohmann::json to_json(const LlmReport& report) {
+nlohmann::json attempts_to_json(const std::vector<AttemptRecord>& list) {
   nlohmann::json attempts = nlohmann::json::array();
-  for (const auto& a : report.attempts) {
+  for (const auto& a : list) {
     attempts.push_back({{"provider", a.provider},
                         {"model", a.model},
                         {"variation", a.variation + 1},
@@ -293,9 +295,13 @@ nlohmann::json to_json(const LlmReport& report) {
                         {"tokens_out", a.output_tokens},
                         {"cost_usd", a.cost_usd}});
   }
+  return attempts;
+}
+
+nlohmann::json to_json(const LlmReport& report) {
   return {{"provider", report.selection},
           {"provider_used", report.provider_used},
-          {"attempts", attempts},
+          {"attempts", attempts_to_json(report.attempts)},
           {"local_fallback",
            {{"used", report.local_fallback},
             {"variations", report.local_variations},
@@ -381,6 +387,8 @@ Result<std::pair<Generation, LlmReport>> generate_with_llm(const Manager& manage
       }
     }
   }
+  // Nothing from an LLM: the local engine's generation as it is (signature, fills and all).
+  if (used.empty() && local) gen = std::move(*local);
   if (report.local_fallback) used.insert("local");
   for (const auto& entry : manager.order()) {  // in the order they were asked
     if (used.erase(entry.provider->name()) > 0) {

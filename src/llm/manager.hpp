@@ -150,6 +150,8 @@ struct LlmReport {
   std::vector<std::string> warnings;     // e.g. the usage log could not be written
 };
 [[nodiscard]] nlohmann::json to_json(const LlmReport& report);
+// The attempts as `generate --json` lists them (variation 1-based, tokens, cost, error or null).
+[[nodiscard]] nlohmann::json attempts_to_json(const std::vector<AttemptRecord>& attempts);
 
 // The whole LLM path for generate: prompt, concurrent requests, validation, humanization with
 // the profile's humanizer, local engine for what the providers could not answer. `why_local`

@@ -27,14 +27,6 @@ bool is_reply_outcome(std::string_view outcome) {
 
 }  // namespace
 
-EnvLookup process_env() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const char* v = std::getenv(std::string(name).c_str());
-    if (v == nullptr || *v == '\0') return std::nullopt;
-    return std::string(v);
-  };
-}
-
 Result<std::filesystem::path> state_dir(const EnvLookup& env) {
   if (auto dir = env("MDG_STATE_DIR")) return std::filesystem::path(*dir);
   if (auto xdg = env("XDG_STATE_HOME")) return std::filesystem::path(*xdg) / "mididrumigen";
@@ -43,8 +35,8 @@ Result<std::filesystem::path> state_dir(const EnvLookup& env) {
 }
 
 double cost_usd(const Price& price, std::int64_t input_tokens, std::int64_t output_tokens) noexcept {
-  return (static_cast<double>(input_tokens) * price.input_per_mtok +
-          static_cast<double>(output_tokens) * price.output_per_mtok) /
+  return (static_cast<double>(input_tokens) * price.input_usd_per_mtok +
+          static_cast<double>(output_tokens) * price.output_usd_per_mtok) /
          1e6;
 }
 

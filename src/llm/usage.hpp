@@ -18,22 +18,14 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "llm/config.hpp"
 
 namespace mdg::llm {
-
-// Looks up an environment variable (tests pass their own).
-using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
-[[nodiscard]] EnvLookup process_env();
 
 // $MDG_STATE_DIR, else $XDG_STATE_HOME/mididrumigen, else $HOME/.local/state/mididrumigen.
 // Errors when none of them is set.
 [[nodiscard]] Result<std::filesystem::path> state_dir(const EnvLookup& env);
 
-// USD per million tokens.
-struct Price {
-  double input_per_mtok = 0;
-  double output_per_mtok = 0;
-};
 // The price of a provider's model, when the configuration lists it.
 using PriceLookup = std::function<std::optional<Price>(std::string_view provider, std::string_view model)>;
 [[nodiscard]] double cost_usd(const Price& price, std::int64_t input_tokens, std::int64_t output_tokens) noexcept;

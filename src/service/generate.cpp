@@ -1,6 +1,8 @@
 #include "service/generate.hpp"
 
 #include <array>
+#include <map>
+#include <optional>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -79,6 +81,21 @@ Result<GenerateResponse> run_generate(const StyleLibrary& library, const Generat
   if (!request.blend.empty() && (!request.genre.empty() || !request.like.empty())) {
     return fail(Errc::invalid_argument, "--genre and --like stand in for one unknown name; a blend names known styles");
   }
+  // The providers first: an unknown --provider is a parameter error, found before any work.
+  const llm::EnvLookup env = request.env ? request.env : llm::process_environment();
+  llm::GenerationConfig config;
+  llm::ProviderPlan plan;
+  if (request.provider == "local") {
+    auto local = llm::plan_providers(config, "local");
+    plan = std::move(*local);
+  } else {
+    auto loaded = llm::load_generation_config(env);
+    if (!loaded) return std::unexpected(loaded.error());
+    config = std::move(*loaded);
+    auto planned = llm::plan_providers(config, request.provider, request.make_provider);
+    if (!planned) return std::unexpected(planned.error());
+    plan = std::move(*planned);
+  }
   auto resolved = resolve_request(library, request);
   if (!resolved) return std::unexpected(resolved.error());
   StyleProfile& profile = resolved->profile;
@@ -103,15 +120,34 @@ Result<GenerateResponse> run_generate(const StyleLibrary& library, const Generat
     if (!head) return std::unexpected(head.error());
     options.meter = head->meter;
   }
-  auto generation = generate(profile, options);
-  if (!generation) return std::unexpected(generation.error());
+
+  // A signature groove is played by the local engine from the knowledge base's notation.
+  if (options.signature != 0 && !plan.order.empty()) {
+    plan.order.clear();
+    plan.why_local = {"--signature plays the knowledge base's groove with the local engine"};
+  }
+  std::optional<llm::UsageStore> store;
+  std::string store_warning;
+  if (!plan.order.empty()) {
+    if (auto dir = llm::state_dir(env)) store.emplace(*dir);
+    else store_warning = "usage not recorded: " + dir.error().message;
+  }
+  const llm::SystemClock clock;
+  const llm::Manager manager(
+      std::move(plan.order),
+      [&config](std::string_view provider, std::string_view model) { return config.price(provider, model); }, clock,
+      store ? &*store : nullptr);
+  auto generated = llm::generate_with_llm(manager, profile, options, request.provider, plan.why_local);
+  if (!generated) return std::unexpected(generated.error());
 
   GenerateResponse response;
   response.query = request.blend.empty() ? request.artist : request.blend;
   if (response.query.empty()) response.query = request.genre.empty() ? request.like : request.genre;
   response.profile = std::move(resolved->profile);
   response.resolution = std::move(resolved->how);
-  response.generation = std::move(*generation);
+  response.generation = std::move(generated->first);
+  response.llm = std::move(generated->second);
+  if (!store_warning.empty()) response.llm.warnings.push_back(store_warning);
 
   std::error_code ec;
   std::filesystem::create_directories(request.out_dir, ec);
@@ -196,6 +232,20 @@ std::string render_generation_text(const GenerateResponse& r) {
                        i < r.files.size() ? r.files[i].string() : std::string("(not written)"));
     out += render_grid(v.grid);
   }
+  const llm::LlmReport& l = r.llm;
+  if (l.provider_used != "local" || !l.attempts.empty()) {
+    std::int64_t requests = 0;
+    for (const auto& a : l.attempts) requests += a.sent() ? 1 : 0;
+    out += fmt::format("\nLLM: {} ({} request{}, {} tokens in, {} out, ${:.4f})\n", l.provider_used, requests,
+                       requests == 1 ? "" : "s", l.input_tokens, l.output_tokens, l.cost_usd);
+  }
+  if (l.local_fallback) {
+    std::string which;
+    for (int v : l.local_variations) which += (which.empty() ? "" : ", ") + std::to_string(v);
+    out += fmt::format("\nLocal engine wrote variation{} {}:\n", l.local_variations.size() == 1 ? "" : "s", which);
+    for (const auto& reason : l.fallback_reasons) out += "  " + reason + "\n";
+  }
+  for (const auto& w : l.warnings) out += "warning: " + w + "\n";
   return out;
 }
 
@@ -242,8 +292,120 @@ nlohmann::json generation_to_json(const GenerateResponse& r) {
           {"seed", g.seed},
           {"grid", subdivision_name(g.subdivision)},
           {"files", files},
-          {"variations", variations}};
+          {"variations", variations},
+          {"provider", r.llm.selection},
+          {"provider_used", r.llm.provider_used},
+          {"attempts", llm::attempts_to_json(r.llm.attempts)},
+          {"local_fallback", r.llm.local_fallback},
+          {"local_fallback_reasons", r.llm.fallback_reasons},
+          {"local_variations", r.llm.local_variations},
+          {"usage",
+           {{"tokens_in", r.llm.input_tokens}, {"tokens_out", r.llm.output_tokens}, {"cost_usd", r.llm.cost_usd}}},
+          {"warnings", r.llm.warnings}};
   if (!g.signature.empty()) out["signature"] = g.signature;
+  return out;
+}
+
+Result<UsageResponse> run_usage(const llm::EnvLookup& env) {
+  auto dir = llm::state_dir(env);
+  if (!dir) return std::unexpected(dir.error());
+  const llm::UsageStore store(*dir);
+  std::int64_t skipped = 0;
+  auto records = store.read(&skipped);
+  if (!records) return std::unexpected(records.error());
+  UsageResponse out;
+  out.file = store.file();
+  out.report = llm::total_usage(*records);
+  out.report.skipped_lines = skipped;
+  return out;
+}
+
+Result<nlohmann::json> run_providers(const llm::EnvLookup& env) {
+  auto config = llm::load_generation_config(env);
+  if (!config) return std::unexpected(config.error());
+  std::map<std::string, llm::ProviderHealth> health;
+  nlohmann::json state = nullptr;
+  const llm::SystemClock clock;
+  if (auto dir = llm::state_dir(env)) {
+    const llm::UsageStore store(*dir);
+    state = store.file().string();
+    if (auto records = store.read()) health = llm::provider_health(*records);
+  }
+  const llm::CircuitBreaker breaker(llm::BreakerPolicy{}, health);
+  nlohmann::json order = nlohmann::json::array();
+  for (const auto* p : config->auto_order()) order.push_back(p->name);
+  nlohmann::json providers = nlohmann::json::array();
+  for (const auto& p : config->providers) {
+    std::string role = "unused";
+    if (p.name == config->primary) role = "primary";
+    for (std::size_t i = 0; i < config->fallback.size(); ++i) {
+      if (config->fallback[i] == p.name) role = fmt::format("fallback {}", i + 1);
+    }
+    nlohmann::json h = nullptr;
+    if (const auto it = health.find(p.name); it != health.end()) {
+      const auto& v = it->second;
+      const auto open = breaker.open_until(p.name, clock.wall_ms());
+      h = {{"consecutive_failures", v.consecutive_failures},
+           {"recent_attempts", v.recent_attempts},
+           {"recent_failures", v.recent_failures},
+           {"last_error", v.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.last_error)},
+           {"last_failure_ms", v.last_failure_ms},
+           {"last_success_ms", v.last_success_ms},
+           {"circuit_open_until_ms", open ? nlohmann::json(*open) : nlohmann::json(nullptr)}};
+    }
+    const auto price = config->price(p.name, p.model);
+    providers.push_back(
+        {{"name", p.name},
+         {"kind", llm::provider_kind_name(p.kind)},
+         {"model", p.model},
+         {"base_url", p.base_url},
+         {"role", role},
+         {"configured", p.configured()},
+         {"key", p.key.empty() ? "none" : "set"},
+         {"key_env", p.api_key_env},
+         {"hint", p.configured() ? std::string() : llm::key_hint(p)},
+         {"connect_timeout_ms", p.connect_timeout_ms},
+         {"total_timeout_ms", p.total_timeout_ms},
+         {"max_retries", p.max_retries},
+         {"price_usd_per_mtok",
+          price ? nlohmann::json{{"input", price->input_usd_per_mtok}, {"output", price->output_usd_per_mtok}}
+                : nlohmann::json(nullptr)},
+         {"health", h}});
+  }
+  return nlohmann::json{{"primary", config->primary},
+                        {"fallback", config->fallback},
+                        {"auto_order", order},
+                        {"usage_file", state},
+                        {"providers", providers}};
+}
+
+std::string render_providers_text(const nlohmann::json& j) {
+  std::string order;
+  for (const auto& n : j["auto_order"]) order += (order.empty() ? "" : " -> ") + n.get<std::string>();
+  std::string out = fmt::format("--provider auto asks: {}\n", order.empty() ? "nobody (no key set): the local engine answers" : order);
+  for (const auto& p : j["providers"]) {
+    out += fmt::format("\n{} ({}, {}): model {}, {}\n", p["name"].get<std::string>(), p["kind"].get<std::string>(),
+                       p["role"].get<std::string>(), p["model"].get<std::string>(), p["base_url"].get<std::string>());
+    out += fmt::format("  configured: {}{}; timeouts {} ms connect, {} ms total; {} retries\n",
+                       p["configured"].get<bool>() ? "yes" : "no",
+                       p["configured"].get<bool>() ? std::string() : " (" + p["hint"].get<std::string>() + ")",
+                       p["connect_timeout_ms"].get<long>(), p["total_timeout_ms"].get<long>(),
+                       p["max_retries"].get<int>());
+    if (p["price_usd_per_mtok"].is_object()) {
+      out += fmt::format("  price: ${} in / ${} out per million tokens\n", p["price_usd_per_mtok"]["input"].get<double>(),
+                         p["price_usd_per_mtok"]["output"].get<double>());
+    }
+    const auto& h = p["health"];
+    if (h.is_null()) {
+      out += "  health: no requests recorded\n";
+      continue;
+    }
+    out += fmt::format("  health: {} of the last {} requests failed; {} consecutive failure{}{}\n",
+                       h["recent_failures"].get<int>(), h["recent_attempts"].get<int>(),
+                       h["consecutive_failures"].get<int>(), h["consecutive_failures"].get<int>() == 1 ? "" : "s",
+                       h["circuit_open_until_ms"].is_null() ? std::string() : std::string(" (circuit open: skipped for now)"));
+    if (h["last_error"].is_string()) out += "  last error: " + h["last_error"].get<std::string>() + "\n";
+  }
   return out;
 }
 

@@ -9,6 +9,9 @@
 
 #include "core/error.hpp"
 #include "generate/engine.hpp"
+#include "llm/config.hpp"
+#include "llm/manager.hpp"
+#include "llm/selection.hpp"
 #include "style/blend.hpp"
 #include "style/library.hpp"
 
@@ -27,6 +30,13 @@ struct GenerateRequest {
   bool meter_given = false;  // options.meter was asked for (else --signature uses the groove's)
   std::filesystem::path out_dir = "out";
   int midi_format = 1;  // 0 or 1
+  // auto | local | openai | anthropic | gemini | a configured server name (see llm/selection).
+  std::string provider = "auto";
+  // Where LLM settings, keys and the state folder come from (nullptr-like empty function: the
+  // process environment).
+  llm::EnvLookup env;
+  // Builds the provider clients (tests may pass their own; empty: llm::make_provider).
+  llm::ProviderFactory make_provider;
 };
 
 struct GenerateResponse {
@@ -35,6 +45,7 @@ struct GenerateResponse {
   Resolution resolution;  // which entry was used and why
   Generation generation;
   std::vector<std::filesystem::path> files;  // one per variation, same order
+  llm::LlmReport llm;                        // which provider answered, attempts, cost
 };
 
 [[nodiscard]] Result<GenerateResponse> run_generate(const StyleLibrary& library,
@@ -53,5 +64,16 @@ struct GenerateResponse {
 [[nodiscard]] std::string render_generation_text(const GenerateResponse& response);
 [[nodiscard]] std::string render_grid(const GrooveGrid& grid);
 [[nodiscard]] nlohmann::json generation_to_json(const GenerateResponse& response);
+
+// `mididrumigen usage`: the persisted LLM usage totals per provider and model.
+struct UsageResponse {
+  std::filesystem::path file;
+  llm::UsageReport report;
+};
+[[nodiscard]] Result<UsageResponse> run_usage(const llm::EnvLookup& env);
+
+// `mididrumigen providers`: what is configured (never keys), the auto order and recent health.
+[[nodiscard]] Result<nlohmann::json> run_providers(const llm::EnvLookup& env);
+[[nodiscard]] std::string render_providers_text(const nlohmann::json& providers);
 
 }  // namespace mdg

@@ -29,6 +29,11 @@ constexpr std::array kSpecs = {
     ParamSpec{"signature", ParamKind::integer, 1, 3, std::nullopt,
               "play the artist's signature groove N from the knowledge base as the core, varied, "
               "filled and humanized (--signature alone = 1)"},
+    ParamSpec{"provider", ParamKind::name, 0, 0, std::nullopt,
+              "who writes the patterns: auto = the configured LLM providers in order (primary, then "
+              "fallbacks; the local engine when none has a key or all fail), local = the local engine, "
+              "or one provider by name (then the local engine if it fails)",
+              "auto", "auto, local, openai, anthropic, gemini or a server named in the generation config"},
     ParamSpec{"seed", ParamKind::integer, 0, 9007199254740991.0, std::nullopt,
               "random seed; the same seed gives the same files (default: from the clock, printed)"},
     // The humanize command's own parameters follow `seed`, which it shares with generate.
@@ -37,8 +42,8 @@ constexpr std::array kSpecs = {
               "style's full measured timing and dynamics"},
 };
 // generate takes the specs before `amount`; humanize takes `seed` and `amount`.
-constexpr std::size_t kGenerateCount = 10;
-constexpr std::size_t kHumanizeFirst = 9;
+constexpr std::size_t kGenerateCount = 11;
+constexpr std::size_t kHumanizeFirst = 10;
 static_assert(kSpecs[kGenerateCount - 1].name == "seed" && kSpecs[kHumanizeFirst].name == "seed");
 
 std::string number_text(double v) {
@@ -69,7 +74,9 @@ const ParamSpec* find_param(std::string_view name) noexcept {
 std::string allowed_values(const ParamSpec& spec) {
   switch (spec.kind) {
     case ParamKind::meter: return "N/D with N 1-16 and D 2, 4, 8 or 16 (e.g. 4/4, 3/4, 5/4, 6/8, 7/8, 12/8)";
-    case ParamKind::name: return "a genre or artist name the knowledge base knows (mididrumigen list)";
+    case ParamKind::name:
+      if (!spec.allowed_text.empty()) return std::string(spec.allowed_text);
+      return "a genre or artist name the knowledge base knows (mididrumigen list)";
     case ParamKind::integer: return "whole numbers " + number_text(spec.min) + "-" + number_text(spec.max);
     case ParamKind::number: return number_text(spec.min) + "-" + number_text(spec.max);
   }

@@ -10,7 +10,8 @@
 
 namespace mdg {
 
-enum class ParamKind { integer, number, meter, name };  // name: free text (a genre or artist)
+// name: free text (a genre or artist, or an LLM provider checked against the configuration).
+enum class ParamKind { integer, number, meter, name };
 
 struct ParamSpec {
   std::string_view name;  // "bars" -> --bars
@@ -19,6 +20,8 @@ struct ParamSpec {
   double max;
   std::optional<double> default_value;  // nullopt: chosen from the style (e.g. tempo)
   std::string_view help;
+  std::string_view default_text = {};   // the default of a text parameter
+  std::string_view allowed_text = {};   // what a text parameter allows
 };
 
 // The parameters of `generate` (bars ... like, seed) and of `humanize` (seed, amount); each

@@ -173,7 +173,7 @@ TEST_F(ManagerTest, StillInvalidAfterRepairOrRefusedFailsOver) {
   EXPECT_EQ(refuser->calls(), 1);  // no repair of a refusal
   EXPECT_EQ(result.variations[0].provider, "beta");
   ASSERT_EQ(result.variations[0].reasons.size(), 2U);
-  EXPECT_NE(result.variations[0].reasons[0].find("alpha: reply still no_json"), std::string::npos)
+  EXPECT_NE(result.variations[0].reasons[0].find("alpha: still no_json"), std::string::npos)
       << result.variations[0].reasons[0];
   EXPECT_NE(result.variations[0].reasons[1].find("gamma: refusal"), std::string::npos);
 }

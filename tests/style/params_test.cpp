@@ -13,6 +13,16 @@ TEST(Params, EveryGenerateParameterIsDeclaredOnce) {
   EXPECT_EQ(find_param("bars")->default_value, 4.0);
   EXPECT_EQ(find_param("variations")->default_value, 4.0);
   EXPECT_FALSE(find_param("tempo")->default_value.has_value());
+  const auto* provider = find_param("provider");
+  ASSERT_NE(provider, nullptr);
+  EXPECT_EQ(provider->kind, ParamKind::name);
+  EXPECT_EQ(provider->default_text, "auto");
+  EXPECT_NE(allowed_values(*provider).find("local"), std::string::npos);
+  EXPECT_FALSE(parse_param(*provider, "openai").has_value());  // a name, checked by the use case
+  bool in_generate = false;
+  for (const auto& spec : generate_param_specs()) in_generate = in_generate || spec.name == "provider";
+  EXPECT_TRUE(in_generate);
+  for (const auto& spec : humanize_param_specs()) EXPECT_NE(spec.name, "provider");
 }
 
 TEST(Params, ParseChecksRangeAndWholeNumbers) {
