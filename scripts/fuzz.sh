@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Fuzz the MIDI reader with libFuzzer for SECONDS (default 60):
+# Fuzz the MIDI reader and the LLM reply parser with libFuzzer for SECONDS each (default 60):
 #   scripts/fuzz.sh [SECONDS]        (BUILD_DIR overrides the build folder)
-# Builds fuzz/midi_reader_fuzz.cpp with clang-19 (ASan + UBSan + libFuzzer), runs it on a
-# copy of fuzz/corpus/midi, and exits non-zero if it finds a crash, printing where the
-# crashing input was saved (copy it to fuzz/crashes/midi once fixed).
+# Builds fuzz/midi_reader_fuzz.cpp and fuzz/llm_reply_fuzz.cpp with clang-19 (ASan + UBSan +
+# libFuzzer), runs each on a copy of its seed corpus (fuzz/corpus/midi, fuzz/corpus/llm_reply),
+# and exits non-zero if one finds a crash, printing where the crashing input was saved (copy it
+# to fuzz/crashes/<corpus> once fixed: the tests replay those).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-60}"
@@ -20,25 +21,32 @@ command -v ninja >/dev/null && generator=(-G Ninja)
 
 CC=clang-19 CXX=clang++-19 cmake -S "$root" -B "$build" "${generator[@]}" \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMDG_FUZZ=ON -DMDG_BUILD_TESTS=OFF -DMDG_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" --target midi_fuzz -j "${MDG_FUZZ_JOBS:-2}"
+cmake --build "$build" --target midi_fuzz llm_reply_fuzz -j "${MDG_FUZZ_JOBS:-2}"
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/mdg-fuzz.XXXXXX")"
-mkdir -p "$work/corpus" "$work/artifacts"
-cp "$root"/fuzz/corpus/midi/* "$work/corpus/"
-echo "== fuzzing the MIDI reader for $seconds s (work folder $work)"
-status=0
-"$build/fuzz/midi_fuzz" "$work/corpus" -max_total_time="$seconds" -max_len=65536 \
-  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-  -artifact_prefix="$work/artifacts/" 2>"$work/fuzz.log" || status=$?
-tail -n 25 "$work/fuzz.log"
+failed=0
+# target:corpus:max input length
+for spec in midi_fuzz:midi:65536 llm_reply_fuzz:llm_reply:65536; do
+  IFS=: read -r target corpus max_len <<<"$spec"
+  work="$(mktemp -d "${TMPDIR:-/tmp}/mdg-fuzz.XXXXXX")"
+  mkdir -p "$work/corpus" "$work/artifacts"
+  cp "$root"/fuzz/corpus/"$corpus"/* "$work/corpus/"
+  echo "== fuzzing $target for $seconds s (work folder $work)"
+  status=0
+  "$build/fuzz/$target" "$work/corpus" -max_total_time="$seconds" -max_len="$max_len" \
+    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$work/artifacts/" 2>"$work/fuzz.log" || status=$?
+  tail -n 25 "$work/fuzz.log"
 
-shopt -s nullglob
-found=("$work"/artifacts/*)
-if [ "$status" -ne 0 ] || [ "${#found[@]}" -gt 0 ]; then
-  echo "fuzz.sh: the fuzzer failed (exit $status); full log: $work/fuzz.log" >&2
-  for f in "${found[@]}"; do echo "fuzz.sh: crash input saved at $f" >&2; done
-  echo "fuzz.sh: reproduce with: $build/fuzz/midi_fuzz <input>" >&2
-  exit 1
-fi
-echo "fuzz.sh: no crash in $seconds s"
-rm -rf "$work"
+  shopt -s nullglob
+  found=("$work"/artifacts/*)
+  if [ "$status" -ne 0 ] || [ "${#found[@]}" -gt 0 ]; then
+    echo "fuzz.sh: $target failed (exit $status); full log: $work/fuzz.log" >&2
+    for f in "${found[@]}"; do echo "fuzz.sh: crash input saved at $f" >&2; done
+    echo "fuzz.sh: reproduce with: $build/fuzz/$target <input>" >&2
+    failed=1
+    continue
+  fi
+  echo "fuzz.sh: $target: no crash in $seconds s"
+  rm -rf "$work"
+done
+exit "$failed"

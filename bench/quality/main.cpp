@@ -100,6 +100,7 @@ struct Window {
 struct Args {
   fs::path groove;
   fs::path cli;
+  std::string provider;  // --provider for generate (empty: the CLI's default)
 };
 
 std::vector<std::string> split_csv_line(const std::string& line) {
@@ -249,7 +250,8 @@ Generated generate(const Args& args, const fs::path& out_dir, int genre, const s
   const std::string command = shell_quote(args.cli.string()) + " generate " + shell_quote(query) +
                               " --bars " + std::to_string(kPhraseBars) + " --variations " +
                               std::to_string(variations) + " --seed " + std::to_string(seed) +
-                              extra + " --out " + shell_quote(out_dir.string()) + " --json";
+                              extra + " --out " + shell_quote(out_dir.string()) + " --json" +
+                              (args.provider.empty() ? std::string() : " --provider " + shell_quote(args.provider));
   const auto r = run_command(command);
   if (r.status != 0) {
     g.error = "exit " + std::to_string(r.status) + ": " + r.output.substr(0, 200);
@@ -470,7 +472,7 @@ std::string most_different(const FeatureRows& a, const FeatureRows& b, std::size
 int usage(const std::string& message) {
   std::fprintf(stderr,
                "%s\nusage: bench_quality --groove DIR (Groove MIDI Dataset with info.csv) "
-               "--cli PATH (the mididrumigen binary)\n",
+               "--cli PATH (the mididrumigen binary) [--provider auto|local|NAME (passed to generate)]\n",
                message.c_str());
   return 2;
 }
@@ -484,6 +486,8 @@ int main(int argc, char** argv) {
     const std::string a = argv[i];
     if ((a == "--groove" || a == "--cli") && i + 1 < argc) {
       (a == "--groove" ? args.groove : args.cli) = argv[++i];
+    } else if (a == "--provider" && i + 1 < argc) {
+      args.provider = argv[++i];
     } else {
       return usage("unknown argument: " + a);
     }
