@@ -373,7 +373,8 @@ Result<std::pair<Generation, LlmReport>> generate_with_llm(const Manager& manage
       continue;
     }
     if (!local) {
-      auto engine = generate(profile, options);
+      // The options as given: the engine picks the same tempo itself, or a signature groove's.
+      auto engine = generate(profile, *checked);
       if (!engine) return std::unexpected(engine.error());
       local = std::move(*engine);
     }
