@@ -291,7 +291,7 @@ struct Engine {
       if (step >= snare.steps.size()) continue;
       const StepStats& st = snare.steps[step];
       const double evidence = st.onset_prob * std::max(st.ghost_prob, 0.15) + 0.02;
-      if (rng.chance(std::clamp(extra * evidence * 1.5, 0.0, 0.5))) {
+      if (rng.chance(std::clamp(extra * evidence * 0.75, 0.0, 0.5))) {
         bar[i] |= bit(Lane::snare);
         forced[offset + i] = true;
       }
@@ -400,6 +400,12 @@ Variation render(const Engine& e, const std::vector<LaneMask>& masks, const std:
   // The style's feel, as humanize() applies it to a user's pattern: each written note's
   // "original" is its grid position (plus imposed swing) at the step's mean velocity.
   StyleFeel feel(beat, e.plan, e.profile.traits);
+  // A drummer plays a whole take louder or softer on each drum than the style's average:
+  // each lane's loudness for this variation is drawn once and carries a share of the
+  // accents' measured spread (as a loudness rank does in humanize), the rest varies note
+  // by note.
+  std::array<double, kLaneCount> loudness{};
+  for (double& z : loudness) z = rng.normal();
   int current_beat = -1;
   for (int bar = 0; bar < bars; ++bar) {
     for (std::size_t i = 0; i < slots; ++i) {
@@ -428,7 +434,7 @@ Variation render(const Engine& e, const std::vector<LaneMask>& masks, const std:
         }
         if (written != nullptr) ghost = written->velocity <= kGhostVelocity;
         const double plain = feel.quantized_velocity(lane, s.source_step, ghost);
-        const double drawn = feel.velocity(lane, s.source_step, ghost, std::nullopt, rng);
+        const double drawn = feel.velocity(lane, s.source_step, ghost, loudness[li], rng);
         const double vel = written != nullptr ? written->velocity + h * (drawn - plain) : plain + h * (drawn - plain);
         const auto velocity = static_cast<std::uint8_t>(std::clamp(std::lround(vel), 1L, 127L));
 
@@ -537,7 +543,11 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
   out.subdivision = plan.subdivision;
 
   const int phrase = std::clamp(profile.traits.phrase_bars, 1, 16);
-  const double fill_prob = profile.traits.fill_rate >= 0.0 ? profile.traits.fill_rate : 0.85;
+  // Without an artist's fill rate, phrase ends get fills as often as the style's drummers
+  // fill per bar in the measured beat takes (the model's share of fill bars, per phrase).
+  const double fill_prob = profile.traits.fill_rate >= 0.0
+                               ? profile.traits.fill_rate
+                               : std::clamp(beat.fill_rate * static_cast<double>(phrase), 0.0, 1.0);
   // Bars after the first vary the core by a few hits each (more when busier), so that
   // neighbouring bars differ about as much as a drummer's do without losing the groove.
   const double edits_mean = 1.5 + 2.0 * c;

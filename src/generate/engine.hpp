@@ -20,7 +20,7 @@ struct GenerateOptions {
   std::optional<double> tempo_bpm;    // 40-300; nullopt = drawn from the style's tempo range
   Meter meter{4, 4};
   int variations = 4;                 // 1-8
-  double humanize = 0.8;              // 0-1
+  double humanize = 1.0;              // 0-1
   double complexity = 0.5;            // 0-1
   std::uint64_t seed = 1;
   // 1-3: play the profile's signature groove N as the core bar(s) of every variation

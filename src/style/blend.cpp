@@ -14,8 +14,11 @@ namespace mdg {
 namespace {
 
 // The fill probability at phrase ends the engine uses when a profile leaves it to the
-// model (StyleTraits::fill_rate = -1).
-constexpr double kModelFillRate = 0.85;
+// model (StyleTraits::fill_rate = -1): the model's share of fill bars, per phrase.
+double model_fill_rate(const StyleProfile& p) {
+  const double phrase = std::clamp(p.traits.phrase_bars, 1, 16);
+  return std::clamp(p.groove.beat(p.groove.feel).fill_rate * phrase, 0.0, 1.0);
+}
 
 struct Component {
   double weight = 0.0;
@@ -329,7 +332,7 @@ Result<StyleProfile> blend(std::span<const std::pair<StyleProfile, double>> memb
     if (any_swing16) {
       t.swing_16th += w[i] * (pt.swing_16th > 0 ? pt.swing_16th : (straight.empty() ? 1.0 : straight.swing_ratio_16th));
     }
-    if (any_fill) t.fill_rate += w[i] * (pt.fill_rate >= 0 ? pt.fill_rate : kModelFillRate);
+    if (any_fill) t.fill_rate += w[i] * (pt.fill_rate >= 0 ? pt.fill_rate : model_fill_rate(p));
     if (p.groove.feel == Subdivision::triplet) triplet_vote += w[i];
   }
   out.groove.feel = triplet_vote > 0.5 || (triplet_vote == 0.5 && lead.groove.feel == Subdivision::triplet)

@@ -16,7 +16,7 @@ constexpr std::array kSpecs = {
     ParamSpec{"time-signature", ParamKind::meter, 0, 0, std::nullopt,
               "meter, e.g. 4/4, 3/4, 5/4, 6/8, 7/8, 12/8 (default 4/4)"},
     ParamSpec{"variations", ParamKind::integer, 1, 8, 4, "number of distinct variations"},
-    ParamSpec{"humanize", ParamKind::number, 0, 1, 0.8,
+    ParamSpec{"humanize", ParamKind::number, 0, 1, 1.0,
               "0 = quantized, 1 = the style's full measured timing and velocity feel"},
     ParamSpec{"complexity", ParamKind::number, 0, 1, 0.5,
               "0 = sparse and straight, 1 = busy and syncopated"},
