@@ -24,10 +24,9 @@ inline std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-inline Run cli(const std::vector<std::string>& args) {
-  std::string cmd = shell_quote(MDG_CLI_PATH);
-  for (const auto& a : args) cmd += " " + shell_quote(a);
-  cmd += " 2>&1";
+// Runs a shell command line, capturing stdout and stderr together.
+inline Run run_command(const std::string& command) {
+  const std::string cmd = command + " 2>&1";
   Run r;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return r;
@@ -37,6 +36,12 @@ inline Run cli(const std::vector<std::string>& args) {
   const int status = pclose(pipe);
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+inline Run cli(const std::vector<std::string>& args) {
+  std::string cmd = shell_quote(MDG_CLI_PATH);
+  for (const auto& a : args) cmd += " " + shell_quote(a);
+  return run_command(cmd);
 }
 
 // A fresh folder under the system's temporary folder, removed with its contents.

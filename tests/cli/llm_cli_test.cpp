@@ -92,16 +92,7 @@ class LlmCli : public ::testing::Test {
     for (const auto& [k, v] : env) cmd += " " + test::shell_quote(k + "=" + v);
     cmd += " " + test::shell_quote(MDG_CLI_PATH);
     for (const auto& a : args) cmd += " " + test::shell_quote(a);
-    cmd += " 2>&1";
-    test::Run r;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return r;
-    char buf[4096];
-    std::size_t n = 0;
-    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-    const int status = pclose(pipe);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return test::run_command(cmd);
   }
 
   std::vector<std::string> generate_args(int variations, int bars = 2) {
