@@ -101,6 +101,13 @@ struct Args {
   fs::path groove;
   fs::path cli;
   std::string provider;  // --provider for generate (empty: the CLI's default)
+  std::set<int> sections;  // --sections: the sections to run (empty: all)
+
+  [[nodiscard]] bool wants(int section) const { return sections.empty() || sections.count(section) > 0; }
+  // Sections 1-6 share the generated windows and run together.
+  [[nodiscard]] bool wants_core() const {
+    return sections.empty() || std::any_of(sections.begin(), sections.end(), [](int s) { return s <= 6; });
+  }
 };
 
 std::vector<std::string> split_csv_line(const std::string& line) {
@@ -469,10 +476,272 @@ std::string most_different(const FeatureRows& a, const FeatureRows& b, std::size
   return out;
 }
 
+using Summary = std::vector<std::pair<std::string, bool>>;
+
+const char* record_target(Summary& summary, std::string name, bool met) {
+  summary.emplace_back(std::move(name), met);
+  return verdict(met);
+}
+
+// 7. Complexity: density and syncopation at five levels per genre.
+void complexity_section(const Args& args, const std::vector<GenreClass>& classes, const fs::path& tmp,
+                        Summary& summary) {
+  constexpr std::array<double, 5> kComplexities = {0.0, 0.25, 0.5, 0.75, 1.0};
+  constexpr std::array<std::uint64_t, 3> kComplexitySeeds = {11, 12, 13};
+  constexpr int kComplexityVariations = 8;
+  fmt::print("\n7. Complexity: `generate GENRE --complexity C` (16 bars, {} variations, seeds 11, 12, 13); "
+             "hits per bar and syncopation per bar (Longuet-Higgins & Lee on kick and snare accents) at "
+             "C = 0, 0.25, 0.5, 0.75, 1\n", kComplexityVariations);
+  fmt::print("   target: both rise from each level to the next in every genre\n");
+  fmt::print("   {:<13} {:<36} {:<36} {}\n", "genre", "hits per bar", "syncopation per bar", "verdict");
+  int complexity_met = 0, complexity_judged = 0;
+  for (std::size_t g = 0; g < classes.size(); ++g) {
+    std::vector<DensitySyncopation> levels;
+    for (double c : kComplexities) {
+      std::vector<Generated> runs;
+      bool ok = true;
+      for (std::uint64_t seed : kComplexitySeeds) {
+        runs.push_back(generate(args, tmp / "complexity", static_cast<int>(g), classes[g].cli_genre,
+                                fmt::format(" --complexity {}", c), kGrid, kComplexityVariations, seed));
+        ok = ok && runs.back().ok;
+      }
+      std::vector<const Generated*> ptrs;
+      for (const auto& r : runs) ptrs.push_back(&r);
+      levels.push_back(ok ? density_syncopation(ptrs) : DensitySyncopation{std::nan(""), std::nan("")});
+    }
+    bool rises = true;
+    std::string dens, sync;
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+      dens += fmt::format("{}{:>6}", i ? " " : "", num(levels[i].density, 1));
+      sync += fmt::format("{}{:>6}", i ? " " : "", num(levels[i].syncopation, 2));
+      if (i > 0 && !(levels[i].density > levels[i - 1].density &&
+                     levels[i].syncopation > levels[i - 1].syncopation)) {
+        rises = false;
+      }
+    }
+    ++complexity_judged;
+    complexity_met += rises ? 1 : 0;
+    fmt::print("   {:<13} {:<36} {:<36} {}\n", classes[g].cli_genre, dens, sync, verdict(rises));
+  }
+  fmt::print("   genres: {}, rising in both: {}  => {}\n", complexity_judged, complexity_met,
+             record_target(summary, "7 complexity: density and syncopation rise with --complexity, every genre",
+                    complexity_judged > 0 && complexity_met == complexity_judged));
+}
+
+// The groups a meter is felt in, in sixteenth steps: 3/4 as one group (the downbeat leads),
+// 6/8 and 12/8 in dotted quarters, 5/4 as 3+2 quarters, 7/8 as 2+2+3 eighths; any other
+// meter in its beat groups (4/4: quarters).
+std::vector<int> idiom_groups(const Meter& m) {
+  if (m == Meter{3, 4}) return {12};
+  if (m == Meter{5, 4}) return {12, 8};
+  std::vector<int> out;
+  const int unit = 16 / m.denominator;
+  for (int g : m.beat_groups()) out.push_back(g * unit);
+  return out;
+}
+
+// What makes a groove idiomatic in its meter, measured on takes snapped to the meter's
+// sixteenth grid: the share of bars with a kick on the downbeat; the accent strength (kick,
+// snare, tom and crash strokes above ghost level, velocity / 127) per group start against
+// per other eighth-note position; and the timekeeper's pulse, the share of eighth-note
+// positions where a hi-hat or the ride plays.
+struct Idiom {
+  double downbeat_kick = std::nan(""), group_accent = std::nan(""), pulse = std::nan("");
+};
+Idiom idiom_of(const std::vector<const SnappedTake*>& takes, const Meter& m) {
+  const auto groups = idiom_groups(m);
+  std::set<int> starts;
+  int at = 0;
+  for (int g : groups) {
+    starts.insert(at);
+    at += g;
+  }
+  constexpr std::array<Lane, 6> kAccentLanes = {Lane::kick, Lane::snare, Lane::low_tom,
+                                                Lane::mid_tom, Lane::high_tom, Lane::crash};
+  constexpr std::array<Lane, 3> kTimekeepers = {Lane::closed_hat, Lane::open_hat, Lane::ride};
+  double bars = 0, kick_one = 0, start_mass = 0, start_n = 0, other_mass = 0, other_n = 0, eighths = 0,
+         pulsed = 0;
+  for (const SnappedTake* t : takes) {
+    for (int b = 0; b < t->bars; ++b) {
+      bars += 1;
+      kick_one += t->at(b, 0, lane_index(Lane::kick)).velocity > 0 ? 1 : 0;
+      for (int s = 0; s < t->steps; s += 2) {
+        double mass = 0;
+        for (Lane l : kAccentLanes) {
+          const int v = t->at(b, s, lane_index(l)).velocity;
+          if (v > kGhostVelocity) mass += v / 127.0;
+        }
+        if (starts.count(s)) {
+          start_mass += mass;
+          start_n += 1;
+        } else {
+          other_mass += mass;
+          other_n += 1;
+        }
+        eighths += 1;
+        bool keeps = false;
+        for (Lane l : kTimekeepers) keeps = keeps || t->at(b, s, lane_index(l)).velocity > 0;
+        pulsed += keeps ? 1 : 0;
+      }
+    }
+  }
+  Idiom out;
+  if (bars == 0) return out;
+  out.downbeat_kick = kick_one / bars;
+  out.pulse = pulsed / eighths;
+  const double per_start = start_mass / std::max(start_n, 1.0);
+  const double per_other = other_mass / std::max(other_n, 1.0);
+  out.group_accent = per_other > 0 ? per_start / per_other : (per_start > 0 ? 9.99 : std::nan(""));
+  return out;
+}
+
+std::string idiom_cell(const Idiom& i) {
+  return fmt::format("{:>4} {:>4} {:>4}", num(i.downbeat_kick, 2), num(std::min(i.group_accent, 9.9), 1),
+                     num(i.pulse, 2));
+}
+
+// The Groove MIDI Dataset's beat takes in other meters, split `split`: (meter, style, take).
+struct MeterTake {
+  Meter meter;
+  std::string style;
+  SnappedTake snapped;
+};
+std::vector<MeterTake> load_meter_takes(const fs::path& groove, const std::string& split) {
+  std::vector<MeterTake> out;
+  std::ifstream in(groove / "info.csv");
+  std::string line;
+  if (!std::getline(in, line)) return out;
+  const auto header = split_csv_line(line);
+  auto column = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  const auto c_style = column("style"), c_type = column("beat_type"), c_sig = column("time_signature"),
+             c_file = column("midi_filename"), c_split = column("split");
+  if (std::max({c_style, c_type, c_sig, c_file, c_split}) >= header.size()) return out;
+  while (std::getline(in, line)) {
+    const auto f = split_csv_line(line);
+    if (f.size() < header.size() || f[c_split] != split || f[c_type] != "beat" || f[c_sig] == "4-4") continue;
+    auto meter = Meter::parse(f[c_sig]);
+    auto pattern = read_drum_file(groove / f[c_file]);
+    if (!meter || !pattern) continue;
+    pattern->meter = *meter;  // the take's own time signature, as info.csv states it
+    auto snapped = snap_take(*pattern, Grid{*meter, Subdivision::sixteenth});
+    if (!snapped) continue;
+    out.push_back({*meter, f[c_style].substr(0, f[c_style].find('/')), std::move(*snapped)});
+  }
+  return out;
+}
+
+// 8. Other meters: valid, not sparse, and idiomatic.
+void meters_section(const Args& args, const std::vector<GenreClass>& classes, const fs::path& tmp,
+                    Summary& summary) {
+  constexpr double kMinGroupAccent = 1.5;
+  constexpr double kMinDownbeatShare = 0.8;  // x the genre's own 4/4
+  constexpr double kMinPulseShare = 0.8;     // x the genre's own 4/4
+  const std::vector<Meter> meters = {Meter{3, 4}, Meter{6, 8}, Meter{12, 8}, Meter{5, 4}, Meter{7, 8}};
+  fmt::print("\n8. Other meters: `generate GENRE --time-signature M` (16 bars, 4 variations, seed {}); valid = "
+             "every file reads back in the meter with 16 bars and every hit inside them; hits per quarter "
+             "note (and syncopation per bar) beside the genre's 4/4\n", kSeed);
+  fmt::print("   target: all valid, and no meter sparse: hits per quarter note at least 0.7 x the genre's 4/4\n");
+  std::string header = fmt::format("   {:<13} {:>10}", "genre", "4/4");
+  for (const auto& m : meters) header += fmt::format(" {:>15}", m.to_string());
+  fmt::print("{}\n", header);
+  std::size_t meter_files = 0, meter_valid = 0, meter_sparse = 0;
+  std::vector<Idiom> four_idiom(classes.size());
+  std::vector<std::vector<Idiom>> idioms(classes.size());
+  for (std::size_t g = 0; g < classes.size(); ++g) {
+    const auto four = generate(args, tmp / "meter", static_cast<int>(g), classes[g].cli_genre);
+    const double per_quarter_44 = four.ok ? density_syncopation(four).density / 4.0 : std::nan("");
+    std::vector<const SnappedTake*> four_takes;
+    for (const auto& s : four.snapped) four_takes.push_back(&s);
+    four_idiom[g] = idiom_of(four_takes, Meter{4, 4});
+    std::string row = fmt::format("   {:<13} {:>10}", classes[g].cli_genre, num(per_quarter_44, 2));
+    for (const auto& m : meters) {
+      const Grid grid{m, Subdivision::sixteenth};
+      const auto r = generate(args, tmp / "meter", static_cast<int>(g), classes[g].cli_genre,
+                              " --time-signature " + m.to_string(), grid);
+      std::size_t valid = 0;
+      for (const auto& p : r.files) {
+        bool ok = p.meter == m && p.bars() == kPhraseBars;
+        for (const Hit& h : p.hits) ok = ok && h.tick >= 0 && h.tick < p.length_ticks;
+        valid += ok ? 1 : 0;
+      }
+      meter_files += r.ok ? r.files.size() : static_cast<std::size_t>(kVariations);
+      meter_valid += valid;
+      const auto ds = r.ok ? density_syncopation(r) : DensitySyncopation{std::nan(""), std::nan("")};
+      const double quarters = static_cast<double>(m.ticks_per_bar()) / kPpq;
+      const double per_quarter = ds.density / quarters;
+      const bool sparse = !(per_quarter >= 0.7 * per_quarter_44);
+      meter_sparse += sparse ? 1 : 0;
+      row += fmt::format(" {:>8} ({:>4}){}", num(per_quarter, 2), num(ds.syncopation, 1), sparse ? "!" : " ");
+      std::vector<const SnappedTake*> takes;
+      for (const auto& s : r.snapped) takes.push_back(&s);
+      idioms[g].push_back(idiom_of(takes, m));
+    }
+    fmt::print("{}\n", row);
+  }
+  fmt::print("   (hits per quarter note, syncopation per bar in brackets; ! = sparse)\n");
+  fmt::print("   {} of {} files valid, {} genre-meter pairs sparse  => {}\n", meter_valid, meter_files,
+             meter_sparse,
+             record_target(summary, "8 meters: every file valid, no meter sparse against 4/4",
+                    meter_files > 0 && meter_valid == meter_files && meter_sparse == 0));
+
+  // Idiom: the same generated files, measured against the meter's own grouping.
+  fmt::print("\n   Idiom (same files): per cell kick-on-1 share of bars, group-start accent ratio, timekeeper "
+             "eighth pulse; groups: 3/4 the downbeat, 6/8 and 12/8 dotted quarters, 5/4 3+2, 7/8 2+2+3\n");
+  fmt::print("   target per genre and meter: kick on 1 >= {} x the genre's 4/4, accents on group starts >= {} "
+             "x other eighths, pulse >= {} x the genre's 4/4 (! = missed)\n",
+             kMinDownbeatShare, kMinGroupAccent, kMinPulseShare);
+  std::string idiom_header = fmt::format("   {:<13} {:>15}", "genre", "4/4");
+  for (const auto& m : meters) idiom_header += fmt::format(" {:>15}", m.to_string());
+  fmt::print("{}\n", idiom_header);
+  int idiom_pairs = 0, idiom_missed = 0;
+  std::array<int, 3> missed_by{};
+  for (std::size_t g = 0; g < classes.size(); ++g) {
+    const Idiom& f = four_idiom[g];
+    std::string row = fmt::format("   {:<13} {:>15}", classes[g].cli_genre, idiom_cell(f));
+    for (std::size_t mi = 0; mi < meters.size(); ++mi) {
+      const Idiom& i = idioms[g][mi];
+      const bool kick = i.downbeat_kick >= kMinDownbeatShare * f.downbeat_kick;
+      const bool accent = i.group_accent >= kMinGroupAccent;
+      const bool pulse = i.pulse >= kMinPulseShare * f.pulse;
+      missed_by[0] += kick ? 0 : 1;
+      missed_by[1] += accent ? 0 : 1;
+      missed_by[2] += pulse ? 0 : 1;
+      ++idiom_pairs;
+      idiom_missed += kick && accent && pulse ? 0 : 1;
+      row += fmt::format(" {:>14}{}", idiom_cell(i), kick && accent && pulse ? " " : "!");
+    }
+    fmt::print("{}\n", row);
+  }
+  // Human references: the dataset's train takes in other meters, measured the same way.
+  std::map<std::string, std::vector<const SnappedTake*>> real;
+  const auto real_takes = load_meter_takes(args.groove, "train");
+  std::map<std::string, Meter> real_meter;
+  for (const auto& t : real_takes) {
+    const std::string key = t.meter.to_string() + " " + t.style;
+    real[key].push_back(&t.snapped);
+    real_meter.emplace(key, t.meter);
+  }
+  for (const auto& [key, takes] : real) {
+    fmt::print("   GMD train {:<17} {:>15}  ({} takes, {} bars)\n", key, idiom_cell(idiom_of(takes, real_meter.at(key))),
+               takes.size(), [&] {
+                 int b = 0;
+                 for (const auto* t : takes) b += t->bars;
+                 return b;
+               }());
+  }
+  fmt::print("   {} of {} genre-meter pairs idiomatic (missed: kick on 1 {}, group accents {}, pulse {})  => {}\n",
+             idiom_pairs - idiom_missed, idiom_pairs, missed_by[0], missed_by[1], missed_by[2],
+             record_target(summary, "8 meters: idiomatic (kick on 1, accents on group starts, pulse)",
+                    idiom_pairs > 0 && idiom_missed == 0));
+}
+
 int usage(const std::string& message) {
   std::fprintf(stderr,
                "%s\nusage: bench_quality --groove DIR (Groove MIDI Dataset with info.csv) "
-               "--cli PATH (the mididrumigen binary) [--provider auto|local|NAME (passed to generate)]\n",
+               "--cli PATH (the mididrumigen binary) [--provider auto|local|NAME (passed to generate)] "
+               "[--sections LIST (e.g. 7,8; sections 1-6 run together)]\n",
                message.c_str());
   return 2;
 }
@@ -488,6 +757,16 @@ int main(int argc, char** argv) {
       (a == "--groove" ? args.groove : args.cli) = argv[++i];
     } else if (a == "--provider" && i + 1 < argc) {
       args.provider = argv[++i];
+    } else if (a == "--sections" && i + 1 < argc) {
+      std::stringstream list(argv[++i]);
+      std::string item;
+      while (std::getline(list, item, ',')) {
+        const int n = std::atoi(item.c_str());
+        if (n < 1 || n > 8 || item != std::to_string(n)) {
+          return usage("--sections takes section numbers 1-8 separated by commas, got '" + item + "'");
+        }
+        args.sections.insert(n);
+      }
     } else {
       return usage("unknown argument: " + a);
     }
@@ -499,6 +778,20 @@ int main(int argc, char** argv) {
 
   const auto classes = genre_classes();
   const auto n_classes = classes.size();
+  if (!args.wants_core()) {
+    // Only sections 7 and/or 8: no windows to load or generate.
+    const fs::path tmp = fs::temp_directory_path() / ("mdg_quality_" + std::to_string(getpid()));
+    Summary summary;
+    fmt::print("MidiDrumiGen quality benchmark (issue 3), sections 7-8 only\n");
+    if (args.wants(7)) complexity_section(args, classes, tmp, summary);
+    if (args.wants(8)) meters_section(args, classes, tmp, summary);
+    fs::remove_all(tmp);
+    fmt::print("\nSummary of targets\n");
+    for (const auto& [name, met] : summary) fmt::print("   {:<5} {}\n", verdict(met), name);
+    fmt::print("\nbench_quality finished in {:.1f} s\n",
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return 0;
+  }
   std::vector<Take> train, validation;
   std::string error;
   int skipped = 0;
@@ -866,88 +1159,8 @@ int main(int argc, char** argv) {
              num(tempo_share * 100.0, 1) + "%", record("6 tempo: 100% inside the documented range", tempo_files > 0 && in_range == tempo_files));
   if (!outside.empty()) fmt::print("   outside: {}\n", outside);
 
-  // 7. Complexity.
-  constexpr std::array<double, 5> kComplexities = {0.0, 0.25, 0.5, 0.75, 1.0};
-  constexpr std::array<std::uint64_t, 3> kComplexitySeeds = {11, 12, 13};
-  constexpr int kComplexityVariations = 8;
-  fmt::print("\n7. Complexity: `generate GENRE --complexity C` (16 bars, {} variations, seeds 11, 12, 13); "
-             "hits per bar and syncopation per bar (Longuet-Higgins & Lee on kick and snare accents) at "
-             "C = 0, 0.25, 0.5, 0.75, 1\n", kComplexityVariations);
-  fmt::print("   target: both rise from each level to the next in every genre\n");
-  fmt::print("   {:<13} {:<36} {:<36} {}\n", "genre", "hits per bar", "syncopation per bar", "verdict");
-  int complexity_met = 0, complexity_judged = 0;
-  for (std::size_t g = 0; g < n_classes; ++g) {
-    std::vector<DensitySyncopation> levels;
-    for (double c : kComplexities) {
-      std::vector<Generated> runs;
-      bool ok = true;
-      for (std::uint64_t seed : kComplexitySeeds) {
-        runs.push_back(generate(args, tmp / "complexity", static_cast<int>(g), classes[g].cli_genre,
-                                fmt::format(" --complexity {}", c), kGrid, kComplexityVariations, seed));
-        ok = ok && runs.back().ok;
-      }
-      std::vector<const Generated*> ptrs;
-      for (const auto& r : runs) ptrs.push_back(&r);
-      levels.push_back(ok ? density_syncopation(ptrs) : DensitySyncopation{std::nan(""), std::nan("")});
-    }
-    bool rises = true;
-    std::string dens, sync;
-    for (std::size_t i = 0; i < levels.size(); ++i) {
-      dens += fmt::format("{}{:>6}", i ? " " : "", num(levels[i].density, 1));
-      sync += fmt::format("{}{:>6}", i ? " " : "", num(levels[i].syncopation, 2));
-      if (i > 0 && !(levels[i].density > levels[i - 1].density &&
-                     levels[i].syncopation > levels[i - 1].syncopation)) {
-        rises = false;
-      }
-    }
-    ++complexity_judged;
-    complexity_met += rises ? 1 : 0;
-    fmt::print("   {:<13} {:<36} {:<36} {}\n", classes[g].cli_genre, dens, sync, verdict(rises));
-  }
-  fmt::print("   genres: {}, rising in both: {}  => {}\n", complexity_judged, complexity_met,
-             record("7 complexity: density and syncopation rise with --complexity, every genre",
-                    complexity_judged > 0 && complexity_met == complexity_judged));
-
-  // 8. Other meters.
-  const std::vector<Meter> meters = {Meter{3, 4}, Meter{6, 8}, Meter{12, 8}, Meter{5, 4}, Meter{7, 8}};
-  fmt::print("\n8. Other meters: `generate GENRE --time-signature M` (16 bars, 4 variations, seed {}); valid = "
-             "every file reads back in the meter with 16 bars and every hit inside them; hits per quarter "
-             "note (and syncopation per bar) beside the genre's 4/4\n", kSeed);
-  fmt::print("   target: all valid, and no meter sparse: hits per quarter note at least 0.7 x the genre's 4/4\n");
-  std::string header = fmt::format("   {:<13} {:>10}", "genre", "4/4");
-  for (const auto& m : meters) header += fmt::format(" {:>15}", m.to_string());
-  fmt::print("{}\n", header);
-  std::size_t meter_files = 0, meter_valid = 0, meter_sparse = 0;
-  for (std::size_t g = 0; g < n_classes; ++g) {
-    const auto four = generate(args, tmp / "meter", static_cast<int>(g), classes[g].cli_genre);
-    const double per_quarter_44 = four.ok ? density_syncopation(four).density / 4.0 : std::nan("");
-    std::string row = fmt::format("   {:<13} {:>10}", classes[g].cli_genre, num(per_quarter_44, 2));
-    for (const auto& m : meters) {
-      const Grid grid{m, Subdivision::sixteenth};
-      const auto r = generate(args, tmp / "meter", static_cast<int>(g), classes[g].cli_genre,
-                              " --time-signature " + m.to_string(), grid);
-      std::size_t valid = 0;
-      for (const auto& p : r.files) {
-        bool ok = p.meter == m && p.bars() == kPhraseBars;
-        for (const Hit& h : p.hits) ok = ok && h.tick >= 0 && h.tick < p.length_ticks;
-        valid += ok ? 1 : 0;
-      }
-      meter_files += r.ok ? r.files.size() : static_cast<std::size_t>(kVariations);
-      meter_valid += valid;
-      const auto ds = r.ok ? density_syncopation(r) : DensitySyncopation{std::nan(""), std::nan("")};
-      const double quarters = static_cast<double>(m.ticks_per_bar()) / kPpq;
-      const double per_quarter = ds.density / quarters;
-      const bool sparse = !(per_quarter >= 0.7 * per_quarter_44);
-      meter_sparse += sparse ? 1 : 0;
-      row += fmt::format(" {:>8} ({:>4}){}", num(per_quarter, 2), num(ds.syncopation, 1), sparse ? "!" : " ");
-    }
-    fmt::print("{}\n", row);
-  }
-  fmt::print("   (hits per quarter note, syncopation per bar in brackets; ! = sparse)\n");
-  fmt::print("   {} of {} files valid, {} genre-meter pairs sparse  => {}\n", meter_valid, meter_files,
-             meter_sparse,
-             record("8 meters: every file valid, no meter sparse against 4/4",
-                    meter_files > 0 && meter_valid == meter_files && meter_sparse == 0));
+  if (args.wants(7)) complexity_section(args, classes, tmp, summary);
+  if (args.wants(8)) meters_section(args, classes, tmp, summary);
 
   std::size_t met_count = 0;
   fmt::print("\nSummary of targets\n");

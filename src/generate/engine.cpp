@@ -8,6 +8,7 @@
 
 #include "core/rng.hpp"
 #include "generate/bar_plan.hpp"
+#include "generate/complexity_shaping.hpp"
 #include "generate/humanize.hpp"
 #include "generate/signature.hpp"
 #include "generate/trait_shaping.hpp"
@@ -28,6 +29,8 @@ constexpr double kCoreSpread = 1.0;
 constexpr int kCoreSpreadCap = 20;
 // The spread (log-SD) of the density leaning of the variations of one request.
 constexpr double kDensitySpread = 0.4;
+// The random stream of the complexity pass of variation v is kComplexityStream + v.
+constexpr std::uint64_t kComplexityStream = 0xC0313E0ULL;
 
 struct Lean {
   double strong = 1.0;
@@ -523,12 +526,16 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
   const GrooveModel& beat = profile.groove.beat(plan.subdivision);
   const GrooveModel& fill = profile.groove.fill(plan.subdivision);
 
-  const double c = options.complexity;
+  // Every variation is sampled at the style's own complexity; --complexity then thins or
+  // adds to it (generate/complexity_shaping), nested per seed.
+  GenerateOptions natural = options;
+  natural.complexity = kNaturalComplexity;
+  const double c = natural.complexity;
   const double lean = std::clamp(profile.traits.density, 0.2, 5.0) * std::pow(2.0, (c - 0.5) * 1.6);
   // On the sixteenth grid, eighths the style measurably swings are swung by that ratio.
   const StyleTraits traits = StyleFeel(beat, plan, profile.traits).traits();
   const double offbeat = std::pow(2.0, (c - 0.5) * kSyncopationLean);
-  const Engine base{profile, options, plan, beat, fill, Lean{std::sqrt(lean), lean, offbeat}, traits,
+  const Engine base{profile, natural, plan, beat, fill, Lean{std::sqrt(lean), lean, offbeat}, traits,
                     TraitShaping(profile.traits)};
 
   Generation out;
@@ -552,6 +559,7 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
   // neighbouring bars differ about as much as a drummer's do without losing the groove.
   const double edits_mean = 1.5 + 2.0 * c;
   const Rng root(options.seed);
+  const ComplexityShaping complexity(plan, options.meter, beat, base.shaping);
   std::vector<std::vector<LaneMask>> accepted;
   std::vector<std::vector<LaneMask>> cores;
 
@@ -559,6 +567,8 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
     std::vector<LaneMask> masks;
     std::vector<bool> fill_bars;
     std::vector<bool> forced_ghosts;
+    std::vector<std::size_t> groove_ends;
+    std::vector<LaneMask> natural_core;
     Rng rng = root.fork(static_cast<std::uint64_t>(v));
     // Drummers of one style differ in how much they play: each variation leans a little
     // sparser or busier around the requested complexity (the same seed draws the same
@@ -574,6 +584,7 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
       masks.assign(static_cast<std::size_t>(options.bars) * slots, 0);
       fill_bars.assign(static_cast<std::size_t>(options.bars), false);
       forced_ghosts.assign(masks.size(), false);
+      groove_ends.assign(static_cast<std::size_t>(options.bars), slots);
       std::vector<LaneMask> previous = core_bars.back();  // the loop's bar before bar 1
       for (int bar = 0; bar < options.bars; ++bar) {
         const auto& core = core_bars[static_cast<std::size_t>(bar) % core_bars.size()];
@@ -593,6 +604,7 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
           groove_end = engine.fill_start(rng);
           engine.write_fill(bm, groove_end, &previous, rng);
           fill_bars[static_cast<std::size_t>(bar)] = true;
+          groove_ends[static_cast<std::size_t>(bar)] = groove_end;
         }
         engine.shaping.shape_bar(bm, plan, groove_end, rng);
         engine.add_ghosts(bm, groove_end, forced_ghosts, static_cast<std::size_t>(bar) * slots, rng);
@@ -608,11 +620,14 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
         down = static_cast<LaneMask>((down | bit(Lane::crash) | bit(Lane::kick)) &
                                      ~(bit(Lane::closed_hat) | bit(Lane::open_hat)));
       }
+      natural_core.assign(masks.begin(), masks.begin() + static_cast<std::ptrdiff_t>(slots));
+      complexity.apply(masks, forced_ghosts, groove_ends, options.complexity,
+                       root.fork(kComplexityStream + static_cast<std::uint64_t>(v)));
       if (std::find(accepted.begin(), accepted.end(), masks) == accepted.end()) break;
       rng = root.fork(static_cast<std::uint64_t>(v) + 1000ULL * static_cast<std::uint64_t>(attempt + 1));
     }
     accepted.push_back(masks);
-    cores.push_back(std::vector<LaneMask>(masks.begin(), masks.begin() + static_cast<std::ptrdiff_t>(engine.slots())));
+    cores.push_back(std::move(natural_core));
     out.variations.push_back(render(engine, masks, fill_bars, forced_ghosts, out.tempo_bpm, v, rng,
                                     sig ? &*sig : nullptr));
   }
