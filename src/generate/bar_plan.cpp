@@ -28,11 +28,32 @@ std::vector<std::int64_t> split_beats(const Meter& meter) {
   return beats;
 }
 
-int source_beat(int index, int count, int source_beats) {
-  if (index == 0) return 0;
-  if (index == count - 1) return source_beats - 1;
-  const int middle = (index - 1) % 2 == 0 ? 1 : 2;
-  return std::min(middle, source_beats - 1);
+// The model beat (0-based, of a 4-beat model) each beat of the bar plays, by metric role.
+// Three equal beats (3/4, 9/8) are felt as one group the downbeat leads: beat 2 takes the model's beat 3
+// (kick-led, no backbeat) and beat 3 its beat 4, the backbeat leading back to the bar line
+// (rock: kick 1, snare 3; a jazz waltz: ride in 3, hi-hat foot on 3). Five quarters are felt
+// 3+2, a bar of 3/4 then a bar of 2/4, each mapped as that meter is (downbeat, beat 3,
+// backbeat | lead, backbeat): an accent leads both groups. The second group is led by
+// `lead`, the model beat (1 or 3) with the surer kick or snare accent: the downbeat in most
+// styles, beat 3 in a one-drop. Other bars: the first beat is the downbeat, the last leads back into the bar
+// line (the model's last beat, a backbeat), the middle ones alternate the model's beats 2
+// and 3.
+int source_beat(int index, int count, bool equal, int source_beats, int lead) {
+  int role = 0;
+  if (count == 5) {
+    const int three_plus_two[5] = {0, 2, 3, lead, 3};
+    role = three_plus_two[index];
+  } else if (count == 3 && equal) {
+    constexpr int kThree[3] = {0, 2, 3};
+    role = kThree[index];
+  } else if (index == 0) {
+    role = 0;
+  } else if (index == count - 1) {
+    role = 3;
+  } else {
+    role = (index - 1) % 2 == 0 ? 1 : 2;
+  }
+  return std::min(role, source_beats - 1);
 }
 
 Subdivision choose_subdivision(const std::vector<std::int64_t>& beats, const GrooveSet& groove,
@@ -76,11 +97,24 @@ BarPlan plan_bar(const Meter& meter, const GrooveSet& groove, std::optional<Subd
   const GrooveModel& model = groove.beat(plan.subdivision);
   const int spq = model.grid.steps_per_quarter();
   const int source_beats = std::max(1, model.steps() / spq);
+  // The accents (kick and snare strokes above ghost level) the model expects at a step.
+  const auto accent_at = [&](int step) {
+    double sum = 0.0;
+    for (Lane lane : {Lane::kick, Lane::snare}) {
+      const auto& steps = model.lanes[lane_index(lane)].steps;
+      if (static_cast<std::size_t>(step) >= steps.size()) continue;
+      const StepStats& st = steps[static_cast<std::size_t>(step)];
+      sum += st.onset_prob * (1.0 - st.ghost_prob);
+    }
+    return sum;
+  };
+  const int lead = accent_at(2 * spq) > accent_at(0) ? 2 : 0;
+  const bool equal = std::all_of(beats.begin(), beats.end(), [&](std::int64_t b) { return b == beats.front(); });
 
   std::int64_t start = 0;
   for (int b = 0; b < plan.beats; ++b) {
     const std::int64_t len = beats[static_cast<std::size_t>(b)];
-    const int src = source_beat(b, plan.beats, source_beats) * spq;
+    const int src = source_beat(b, plan.beats, equal, source_beats, lead) * spq;
     std::vector<std::pair<std::int64_t, int>> positions;  // tick within beat, source offset
     if (plan.subdivision == Subdivision::triplet) {
       if (len == 3 * kPpq / 2) {

@@ -33,9 +33,12 @@ struct BarPlan {
 };
 
 // The meter's beats (a quarter, a dotted quarter or a shorter remainder each) mapped onto
-// the beats of the style's model by metric role: the first is the downbeat, the last leads
-// back into the bar line (the model's last beat, a backbeat), the middle ones alternate the
-// model's beats 2 and 3. The grid is the style's feel for meters of quarter beats, the
+// the beats of the style's model by metric role: three equal beats (3/4, 9/8) take the
+// model's beats 1, 3, 4 (the downbeat leads alone, the backbeat closes the bar); five
+// quarters are 3+2, those three then the second group led by the model beat (1 or 3) with
+// the surer accent and closed by the backbeat; otherwise the first is the downbeat, the last
+// leads back into the bar line (the model's last beat, a backbeat), the middle ones
+// alternate the model's beats 2 and 3 (7/8 = 2+2+3: downbeat, backbeat, backbeat). The grid is the style's feel for meters of quarter beats, the
 // triplet model for compound meters of a swung style, else sixteenths. `prefer` asks for a
 // subdivision (used when it is possible for the meter and the style has that model).
 // The groove set must hold at least one non-empty beat model.

@@ -31,6 +31,8 @@ constexpr int kCoreSpreadCap = 20;
 constexpr double kDensitySpread = 0.4;
 // The random stream of the complexity pass of variation v is kComplexityStream + v.
 constexpr std::uint64_t kComplexityStream = 0xC0313E0ULL;
+// ... and the notes it adds are rendered from streams forked from that stream's fork kAddedNotes.
+constexpr std::uint64_t kAddedNotes = 0xADDEDULL;
 
 struct Lean {
   double strong = 1.0;
@@ -368,8 +370,16 @@ void render_extras(const Engine& e, const SignatureCore& sig, StyleFeel& feel, i
 // `sig` (with --signature): where a hit is the groove's own (its core bar has that lane at
 // that slot) it keeps the written note and velocity, humanized by the style's spread; the
 // groove's extra percussion plays with every bar.
-Variation render(const Engine& e, const std::vector<LaneMask>& masks, const std::vector<bool>& fill_bars,
-                 const std::vector<bool>& forced_ghosts, double tempo, int index, Rng& rng,
+//
+// `natural` and `natural_ghosts` are the variation as sampled (before --complexity reshaped
+// it into `masks` and `forced_ghosts`): every natural note draws its ghost choice, velocity
+// and timing from `rng` in the same order whether or not complexity removed it (a removed
+// note is drawn and dropped), and every note complexity added draws from its own stream
+// forked from `added` by cell and lane. So one seed renders the notes the complexity levels
+// share identically, and complexity 0.5 renders exactly the sampled variation.
+Variation render(const Engine& e, const std::vector<LaneMask>& natural, const std::vector<bool>& natural_ghosts,
+                 const std::vector<LaneMask>& masks, const std::vector<bool>& fill_bars,
+                 const std::vector<bool>& forced_ghosts, double tempo, int index, Rng& rng, const Rng& added,
                  const SignatureCore* sig) {
   const StyleTraits& traits = e.traits;
   const int bars = e.options.bars;
@@ -418,16 +428,21 @@ Variation render(const Engine& e, const std::vector<LaneMask>& masks, const std:
         feel.start_beat(rng);
         current_beat = s.beat;
       }
-      const LaneMask mask = masks[cell];
+      const LaneMask mask = static_cast<LaneMask>(masks[cell] | natural[cell]);
       if (mask == 0) continue;
       for (Lane lane : kAllLanes) {
         if ((mask & bit(lane)) == 0) continue;
         const auto li = lane_index(lane);
-        bool ghost = rng.chance(std::min(0.95, feel.ghost_prob(lane, s.source_step)));
+        const bool sampled = (natural[cell] & bit(lane)) != 0;
+        const bool kept = (masks[cell] & bit(lane)) != 0;
+        Rng own = added.fork(static_cast<std::uint64_t>(cell) * kLaneCount + li);
+        Rng& r = sampled ? rng : own;
+        const bool forced = sampled ? natural_ghosts[cell] : forced_ghosts[cell];
+        bool ghost = r.chance(std::min(0.95, feel.ghost_prob(lane, s.source_step)));
         if (lane == Lane::snare) {
-          if (forced_ghosts[cell]) ghost = true;
+          if (forced) ghost = true;
           // A style with fewer ghost notes drops them rather than playing them loud.
-          else if (ghost && snare_ghost_scale < 1.0 && rng.chance(1.0 - snare_ghost_scale)) continue;
+          else if (ghost && snare_ghost_scale < 1.0 && r.chance(1.0 - snare_ghost_scale)) continue;
         }
         const WrittenHit* written = nullptr;
         if (sig != nullptr) {
@@ -437,12 +452,13 @@ Variation render(const Engine& e, const std::vector<LaneMask>& masks, const std:
         }
         if (written != nullptr) ghost = written->velocity <= kGhostVelocity;
         const double plain = feel.quantized_velocity(lane, s.source_step, ghost);
-        const double drawn = feel.velocity(lane, s.source_step, ghost, loudness[li], rng);
+        const double drawn = feel.velocity(lane, s.source_step, ghost, loudness[li], r);
         const double vel = written != nullptr ? written->velocity + h * (drawn - plain) : plain + h * (drawn - plain);
         const auto velocity = static_cast<std::uint8_t>(std::clamp(std::lround(vel), 1L, 127L));
 
         const double grid_tick = static_cast<double>(e.plan.bar_ticks * bar + s.tick) + feel.swing_ticks(s);
-        const double feel_ms = feel.timing_ms(lane, s, rng);
+        const double feel_ms = feel.timing_ms(lane, s, r);
+        if (!kept) continue;  // drawn as sampled, removed by --complexity
         const std::int64_t tick = std::min(feel.place(bar, i, grid_tick, feel_ms, h, ms_tick), p.length_ticks - 1);
 
         DrumNote note = v.grid.lane_notes[li];
@@ -569,6 +585,8 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
     std::vector<bool> forced_ghosts;
     std::vector<std::size_t> groove_ends;
     std::vector<LaneMask> natural_core;
+    std::vector<LaneMask> natural_masks;  // as sampled, before --complexity
+    std::vector<bool> natural_ghosts;
     Rng rng = root.fork(static_cast<std::uint64_t>(v));
     // Drummers of one style differ in how much they play: each variation leans a little
     // sparser or busier around the requested complexity (the same seed draws the same
@@ -621,6 +639,8 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
                                      ~(bit(Lane::closed_hat) | bit(Lane::open_hat)));
       }
       natural_core.assign(masks.begin(), masks.begin() + static_cast<std::ptrdiff_t>(slots));
+      natural_masks = masks;
+      natural_ghosts = forced_ghosts;
       complexity.apply(masks, forced_ghosts, groove_ends, options.complexity,
                        root.fork(kComplexityStream + static_cast<std::uint64_t>(v)));
       if (std::find(accepted.begin(), accepted.end(), masks) == accepted.end()) break;
@@ -628,7 +648,9 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
     }
     accepted.push_back(masks);
     cores.push_back(std::move(natural_core));
-    out.variations.push_back(render(engine, masks, fill_bars, forced_ghosts, out.tempo_bpm, v, rng,
+    out.variations.push_back(render(engine, natural_masks, natural_ghosts, masks, fill_bars, forced_ghosts,
+                                    out.tempo_bpm, v, rng,
+                                    root.fork(kComplexityStream + static_cast<std::uint64_t>(v)).fork(kAddedNotes),
                                     sig ? &*sig : nullptr));
   }
   return out;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/rng.hpp"
+#include "generate/bar_plan.hpp"
 #include "generate/engine.hpp"
 #include "groove/analyzer.hpp"
 #include "midi/midi_file.hpp"
@@ -377,6 +378,70 @@ TEST(Generate, CompoundMetersOfAStraightStyleKeepEighthNoteTime) {
   }
   EXPECT_GT(grid.at(0, 0, Lane::kick), 0);
   EXPECT_GT(grid.at(0, 6, Lane::snare), 0);
+}
+
+// Other meters take the 4/4 loop by metric role (generate/bar_plan): 3/4 is kick 1, kick 2,
+// snare 3 (the model's beats 1, 3, 4); 5/4 is 3+2, that bar of 3/4 then 2/4 (kick, snare);
+// 7/8 is 2+2+3 with the kick on 1 and the backbeat on the other group starts; 12/8 plays
+// the four beats on its dotted quarters.
+TEST(Generate, OtherMetersPlayTheLoopByMetricRole) {
+  auto profile = profile_from({rock_loop(8)});
+  profile.traits.fill_rate = 0.0;
+  profile.traits.ghost_notes = 1.0;
+  struct Case {
+    const char* meter;
+    std::vector<int> kicks, snares;  // slots (sixteenths) of one bar
+  };
+  const std::vector<Case> cases = {
+      {"3/4", {0, 4}, {8}},
+      {"5/4", {0, 4, 12}, {8, 16}},
+      {"7/8", {0}, {4, 8}},
+      {"12/8", {0, 12}, {6, 18}},
+  };
+  for (const auto& c : cases) {
+    GenerateOptions o;
+    o.meter = *Meter::parse(c.meter);
+    o.humanize = 0;
+    o.bars = 2;
+    o.variations = 1;
+    o.seed = 5;
+    auto g = generate(profile, o);
+    ASSERT_TRUE(g) << c.meter;
+    const GrooveGrid& grid = g->variations[0].grid;
+    ASSERT_EQ(grid.subdivision, Subdivision::sixteenth) << c.meter;
+    for (int s = 0; s < grid.slots_per_bar(); ++s) {
+      const bool kick = std::find(c.kicks.begin(), c.kicks.end(), s) != c.kicks.end();
+      const bool snare = std::find(c.snares.begin(), c.snares.end(), s) != c.snares.end();
+      EXPECT_EQ(grid.at(0, s, Lane::kick) > 0, kick) << c.meter << " kick at slot " << s;
+      EXPECT_EQ(grid.at(0, s, Lane::snare) > 0, snare) << c.meter << " snare at slot " << s;
+    }
+  }
+}
+
+// 5/4's second group is led by the model beat with the surer accent: the downbeat of a
+// rock loop, beat 3 of a one-drop (kick and cross-stick on 3 only).
+TEST(Generate, FiveFourLeadsItsSecondGroupWithTheSurerAccent) {
+  Pattern drop;
+  drop.meter = Meter{4, 4};
+  drop.tempo_bpm = 80;
+  drop.length_ticks = drop.meter.ticks_per_bar() * 4;
+  for (int b = 0; b < 4; ++b) {
+    const std::int64_t base = b * drop.meter.ticks_per_bar();
+    for (int s = 0; s < 16; s += 2) drop.hits.push_back({base + s * 120, 42, 80, 60});
+    drop.hits.push_back({base + 8 * 120, 36, 110, 60});
+    drop.hits.push_back({base + 8 * 120, 37, 100, 60});
+  }
+  drop.sort_hits();
+  const Meter five{5, 4};
+  const auto lead_step = [&](const StyleProfile& profile) {
+    const BarPlan plan = plan_bar(five, profile.groove);
+    for (const Slot& slot : plan.slots) {
+      if (slot.tick == 3 * kPpq) return slot.source_step;
+    }
+    return -1;
+  };
+  EXPECT_EQ(lead_step(profile_from({rock_loop(4)})), 0);
+  EXPECT_EQ(lead_step(profile_from({drop})), 8);
 }
 
 TEST(Generate, FillsStartOnABeat) {
