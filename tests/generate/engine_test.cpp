@@ -418,6 +418,49 @@ TEST(Generate, OtherMetersPlayTheLoopByMetricRole) {
   }
 }
 
+// A jazz waltz from a 4/4 spang-a-lang loop on the triplet grid (ride on the beats with the
+// skip note on the last triplet of beats 2 and 4, hi-hat foot on 2 and 4, kick on 1): 3/4 takes the model's beats 1, 3, 4, so the ride plays 1, 2, 3 and the
+// skip into the next bar, the hi-hat foot closes the bar on 3 and the kick leads on 1.
+TEST(Generate, ThreeFourOfASpangALangLoopIsAJazzWaltz) {
+  Pattern swing;
+  swing.meter = Meter{4, 4};
+  swing.tempo_bpm = 140;
+  swing.length_ticks = swing.meter.ticks_per_bar() * 8;
+  for (int b = 0; b < 8; ++b) {
+    const std::int64_t base = b * swing.meter.ticks_per_bar();
+    for (int beat = 0; beat < 4; ++beat) {
+      swing.hits.push_back({base + beat * 480, 51, 90, 60});
+      if (beat % 2 == 1) {
+        swing.hits.push_back({base + beat * 480 + 320, 51, 70, 60});
+        swing.hits.push_back({base + beat * 480, 44, 70, 60});
+      }
+    }
+    swing.hits.push_back({base, 36, 90, 60});
+  }
+  swing.sort_hits();
+  auto profile = profile_from({swing});
+  profile.groove.feel = Subdivision::triplet;
+  profile.traits.fill_rate = 0.0;
+  GenerateOptions o;
+  o.meter = Meter{3, 4};
+  o.humanize = 0;
+  o.bars = 2;
+  o.variations = 1;
+  o.seed = 4;
+  auto g = generate(profile, o);
+  ASSERT_TRUE(g);
+  const GrooveGrid& grid = g->variations[0].grid;
+  ASSERT_EQ(grid.subdivision, Subdivision::triplet);
+  ASSERT_EQ(grid.slots_per_bar(), 9);
+  const std::set<int> ride = {0, 3, 6, 8}, hat = {6}, kick = {0};
+  for (int s = 0; s < 9; ++s) {
+    EXPECT_EQ(grid.at(0, s, Lane::ride) > 0, ride.count(s) > 0) << "ride at triplet " << s;
+    EXPECT_EQ(grid.at(0, s, Lane::closed_hat) > 0, hat.count(s) > 0) << "hi-hat at triplet " << s;
+    EXPECT_EQ(grid.at(0, s, Lane::kick) > 0, kick.count(s) > 0) << "kick at triplet " << s;
+    EXPECT_EQ(grid.at(0, s, Lane::snare), 0) << "snare at triplet " << s;
+  }
+}
+
 // 5/4's second group is led by the model beat with the surer accent: the downbeat of a
 // rock loop, beat 3 of a one-drop (kick and cross-stick on 3 only).
 TEST(Generate, FiveFourLeadsItsSecondGroupWithTheSurerAccent) {
