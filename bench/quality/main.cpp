@@ -54,6 +54,10 @@ constexpr int kWindowBars = 2;
 constexpr int kPhraseBars = 16;
 constexpr int kVariations = 4;
 constexpr std::uint64_t kSeed = 11;
+constexpr std::array<std::uint64_t, 2> kRealismExtraSeeds = {12, 13};
+// The like-for-like real reference of section 2: as many takes as generated variations there.
+constexpr std::size_t kRealismTakes = kVariations * 3;
+constexpr std::uint64_t kLikeForLikeDraws = 5;
 constexpr std::size_t kMinWindowHits = 4;     // windows where the drummer rests are left out
 constexpr std::size_t kRealVsRealCap = 300;   // train windows per genre in the real-vs-real test
 constexpr int kJitterMs = 20;
@@ -448,6 +452,24 @@ void add_oracle(const Pattern& real, const Pattern& quantized, std::vector<doubl
   }
 }
 
+// The columns of window_features that say what is played (pattern = true: onsets, hits per
+// bar, density, syncopation) or how it is played (velocities, swing, ghost rate, velocity
+// spread, microtiming).
+FeatureRows feature_subset(const FeatureRows& rows, bool pattern) {
+  constexpr std::size_t onsets = kLaneCount * 16;
+  FeatureRows out;
+  for (const auto& r : rows) {
+    std::vector<double> keep;
+    for (std::size_t j = 0; j < r.size(); ++j) {
+      const bool velocity = j >= onsets && j < onsets + kLaneCount;
+      const bool summary_feel = j >= onsets + 2 * kLaneCount + 2;
+      if ((velocity || summary_feel) != pattern) keep.push_back(r[j]);
+    }
+    out.push_back(std::move(keep));
+  }
+  return out;
+}
+
 // The features whose means differ most between two samples, in pooled standard deviations:
 // where a generated sample gives itself away.
 std::string most_different(const FeatureRows& a, const FeatureRows& b, std::size_t count) {
@@ -808,7 +830,7 @@ int usage(const std::string& message) {
   std::fprintf(stderr,
                "%s\nusage: bench_quality --groove DIR (Groove MIDI Dataset with info.csv) "
                "--cli PATH (the mididrumigen binary) [--provider auto|local|NAME (passed to generate)] "
-               "[--sections LIST (e.g. 7,8; sections 1-6 run together)]\n",
+               "[--sections LIST (e.g. 7,8 or 1,2,4; 1 and 2 run whenever any of 1-6 does)]\n",
                message.c_str());
   return 2;
 }
@@ -884,6 +906,15 @@ int main(int argc, char** argv) {
       generated.push_back(generate(args, tmp / "gen", static_cast<int>(g), q));
     }
   }
+  // Section 2 judges the genre command itself (the engine's own model of the genre) with as
+  // many windows as section 1 has per genre: the request above plus two more seeds.
+  std::vector<Generated> genre_runs;
+  for (std::size_t g = 0; g < n_classes; ++g) {
+    for (std::uint64_t seed : kRealismExtraSeeds) {
+      genre_runs.push_back(generate(args, tmp / "gen", static_cast<int>(g), classes[g].cli_genre, "", kGrid,
+                                    kVariations, seed));
+    }
+  }
   std::vector<Window> gen_windows;
   int gen_file = 0;
   for (const auto& g : generated) {
@@ -905,6 +936,9 @@ int main(int argc, char** argv) {
              kPhraseBars, kVariations, kSeed);
   for (const auto& g : generated) {
     if (!g.ok) fmt::print("  generate \"{}\" FAILED: {}\n", g.query, g.error);
+  }
+  for (const auto& g : genre_runs) {
+    if (!g.ok) fmt::print("  generate \"{}\" (realism seeds) FAILED: {}\n", g.query, g.error);
   }
 
   // 1. Genre fidelity.
@@ -964,15 +998,38 @@ int main(int argc, char** argv) {
   // 2. Realism.
   fmt::print("\n2. Realism: two-sample test, logistic regression, stratified 5-fold CV balanced "
              "accuracy (0.5 = indistinguishable)\n");
+  fmt::print("   judged: the genre command (`generate GENRE`, seeds {}, {}, {}: {} variations each) vs the "
+             "genre's validation windows, beside train-split windows\n   (at most {}) vs the same validation "
+             "windows. Not judged, to show where the gap lies: 'like for like' = {} train takes x their first {} "
+             "bars\n   (sampled as the generated windows are; mean of {} draws) vs validation; 'gen vs train' = "
+             "the genre command vs the train windows it learned from;\n   'notes' / 'feel' = gen vs val on what "
+             "is played (onsets, hits, density, syncopation) / how (velocities, swing, ghost rate, timing); the\n"
+             "   artists' requests of section 1 (an artist's traits move it away from the GMD drummers of its genre "
+             "by design)\n",
+             kSeed, kRealismExtraSeeds[0], kRealismExtraSeeds[1], kVariations, kRealVsRealCap, kRealismTakes,
+             kPhraseBars, kLikeForLikeDraws);
   fmt::print("   target: mean(generated vs validation) <= mean(train vs validation) + 0.05\n");
-  fmt::print("   {:<17} {:>14} {:>14} {:>8} {:>8} {:>8}\n", "genre", "gen vs val", "train vs val",
-             "n gen", "n train", "n val");
-  std::vector<double> gen_real, real_real;
+  fmt::print("   {:<17} {:>10} {:>12} | {:>8} {:>8} {:>6} {:>6} {:>6} {:>7} {:>5}  {}\n", "genre", "gen vs val",
+             "train vs val", "like4like", "gen/train", "notes", "feel", "n gen", "n train", "n val",
+             "all section-1 requests | each artist vs val");
+  std::vector<double> gen_real, real_real, like_real, gen_train;
   std::vector<std::string> giveaways;
+  const TwoSampleOptions two_sample{.folds = 5, .seed = kSeed, .model = {.l2 = 1e-2, .iterations = 300}};
   for (std::size_t g = 0; g < n_classes; ++g) {
     const int gi = static_cast<int>(g);
-    FeatureRows gen_rows, val_rows, train_rows;
-    for (const auto& w : gen_windows) if (w.genre == gi) gen_rows.push_back(w.features);
+    FeatureRows gen_rows, all_rows, val_rows, train_rows;
+    {
+      std::vector<Window> ws;
+      int source = 0;
+      for (const auto& q : generated) {
+        if (q.genre == gi && q.query == classes[g].cli_genre) for (const auto& t : q.snapped) cut_windows(t, gi, source++, ws);
+      }
+      for (const auto& q : genre_runs) {
+        if (q.genre == gi) for (const auto& t : q.snapped) cut_windows(t, gi, source++, ws);
+      }
+      for (const auto& w : ws) gen_rows.push_back(w.features);
+    }
+    for (const auto& w : gen_windows) if (w.genre == gi) all_rows.push_back(w.features);
     for (const auto& w : val_windows) if (w.genre == gi) val_rows.push_back(w.features);
     for (const auto& w : train_windows) if (w.genre == gi) train_rows.push_back(w.features);
     if (train_rows.size() > kRealVsRealCap) {
@@ -980,251 +1037,308 @@ int main(int argc, char** argv) {
       for (std::size_t i = train_rows.size(); i > 1; --i) std::swap(train_rows[i - 1], train_rows[rng.below(i)]);
       train_rows.resize(kRealVsRealCap);
     }
-    const TwoSampleOptions options{.folds = 5, .seed = kSeed, .model = {.l2 = 1e-2, .iterations = 300}};
-    const auto a = two_sample_accuracy(gen_rows, val_rows, options);
-    const auto b = two_sample_accuracy(train_rows, val_rows, options);
+    const auto a = two_sample_accuracy(gen_rows, val_rows, two_sample);
+    const auto b = two_sample_accuracy(train_rows, val_rows, two_sample);
+    const auto c = two_sample_accuracy(gen_rows, train_rows, two_sample);
+    // Like for like: real takes sampled as the generated ones are (kRealismTakes takes of the
+    // train split, their first kPhraseBars bars each), against the same validation windows;
+    // the mean over kLikeForLikeDraws draws of takes.
+    const double like_for_like = [&] {
+      std::vector<std::size_t> takes_of;
+      for (std::size_t t = 0; t < train.size(); ++t) {
+        if (train[t].genre == gi && train[t].snapped.bars >= kPhraseBars) takes_of.push_back(t);
+      }
+      if (takes_of.size() < kRealismTakes) return std::nan("");
+      std::vector<double> scores;
+      for (std::uint64_t draw = 0; draw < kLikeForLikeDraws; ++draw) {
+        Rng pick(kSeed * 1000 + g * 10 + draw);
+        for (std::size_t i = takes_of.size(); i > 1; --i) std::swap(takes_of[i - 1], takes_of[pick.below(i)]);
+        std::vector<Window> ws;
+        for (std::size_t k = 0; k < kRealismTakes; ++k) {
+          SnappedTake head = train[takes_of[k]].snapped;
+          head.bars = kPhraseBars;
+          head.cells.resize(static_cast<std::size_t>(kPhraseBars * head.steps) * kLaneCount);
+          cut_windows(head, gi, static_cast<int>(k), ws);
+        }
+        FeatureRows like;
+        for (const auto& w : ws) like.push_back(w.features);
+        if (const auto r = two_sample_accuracy(like, val_rows, two_sample)) scores.push_back(*r);
+      }
+      return mean_of(scores);
+    }();
+    // The same test on what is played (onsets, hits per bar, density, syncopation) and on how
+    // it is played (velocities, swing, ghost rate, velocity spread, microtiming) apart.
+    const auto pattern_part = [&](const FeatureRows& r) { return feature_subset(r, true); };
+    const auto feel_part = [&](const FeatureRows& r) { return feature_subset(r, false); };
+    const auto a_pattern = two_sample_accuracy(pattern_part(gen_rows), pattern_part(val_rows), two_sample);
+    const auto a_feel = two_sample_accuracy(feel_part(gen_rows), feel_part(val_rows), two_sample);
+    std::string info;
+    if (const auto all = two_sample_accuracy(all_rows, val_rows, two_sample)) info = num(*all);
+    for (const auto& [q, ws] : request_windows(generated, gi)) {
+      if (q->query == classes[g].cli_genre) continue;
+      FeatureRows request_rows;
+      for (const auto& w : ws) request_rows.push_back(w.features);
+      const auto r = two_sample_accuracy(request_rows, val_rows, two_sample);
+      info += fmt::format(" | {} {}", q->query, r ? num(*r) : "n/a");
+    }
     if (a && b) {
       gen_real.push_back(*a);
       real_real.push_back(*b);
-      giveaways.push_back(fmt::format("   {:<17} {}", classes[g].name, most_different(gen_rows, val_rows, 4)));
+      giveaways.push_back(fmt::format("   {:<17} vs val:   {}", classes[g].name, most_different(gen_rows, val_rows, 5)));
     }
-    fmt::print("   {:<17} {:>14} {:>14} {:>8} {:>8} {:>8}\n", classes[g].name,
-               a ? num(*a) : "n/a", b ? num(*b) : "n/a", gen_rows.size(), train_rows.size(),
-               val_rows.size());
+    if (c) giveaways.push_back(fmt::format("   {:<17} vs train: {}", a && b ? "" : classes[g].name, most_different(gen_rows, train_rows, 5)));
+    if (a && b) {
+      if (std::isfinite(like_for_like)) like_real.push_back(like_for_like);
+      if (c) gen_train.push_back(*c);
+    }
+    fmt::print("   {:<17} {:>10} {:>12} | {:>8} {:>8} {:>6} {:>6} {:>6} {:>7} {:>5}  {}\n", classes[g].name,
+               a ? num(*a) : "n/a", b ? num(*b) : "n/a", num(like_for_like), c ? num(*c) : "n/a",
+               a_pattern ? num(*a_pattern) : "n/a", a_feel ? num(*a_feel) : "n/a", gen_rows.size(),
+               train_rows.size(), val_rows.size(), info);
   }
   const double realism_gen = mean_of(gen_real), realism_real = mean_of(real_real);
   fmt::print("   mean over {} genres with validation windows: generated {} vs real {} (limit {})  => {}\n",
              gen_real.size(), num(realism_gen), num(realism_real), num(realism_real + 0.05),
              record("2 realism: two-sample accuracy <= real-vs-real + 0.05",
                     !gen_real.empty() && realism_gen <= realism_real + 0.05));
-  fmt::print("   largest gaps, generated minus validation in pooled SDs (what gives generated windows away):\n");
+  fmt::print("   not judged, over the same genres: like for like {} ({} genres), gen vs train {}\n",
+             num(mean_of(like_real)), like_real.size(), num(mean_of(gen_train)));
+  fmt::print("   largest gaps, genre command minus validation in pooled SDs (what gives generated windows away):\n");
   for (const auto& line : giveaways) fmt::print("{}\n", line);
 
   // 3. Structure.
-  std::vector<double> gen_stab, val_stab;
-  std::map<int, std::vector<double>> gen_stab_by_genre;
-  for (const auto& g : generated) {
-    for (const auto& s : g.snapped) {
-      for (double x : phrase_stabilities(s)) {
-        gen_stab.push_back(x);
-        gen_stab_by_genre[g.genre].push_back(x);
-      }
-    }
-  }
-  for (const auto& t : validation) {
-    for (double x : phrase_stabilities(t.snapped)) val_stab.push_back(x);
-  }
-  // A random reference in the same format: each of the 96 cells a hit with probability 1/2.
-  std::vector<double> random_stab;
-  {
-    Rng rng(kSeed);
-    for (int phrase = 0; phrase < 50; ++phrase) {
-      std::vector<std::string> bars;
-      for (int b = 0; b < kPhraseBars; ++b) {
-        std::string text;
-        for (int st = 0; st < 16; ++st) {
-          for (int c = 0; c < 6; ++c) text.push_back(rng.chance(0.5) ? 'o' : '-');
-          text.push_back('\n');
+  if (args.wants(3)) {
+    std::vector<double> gen_stab, val_stab;
+    std::map<int, std::vector<double>> gen_stab_by_genre;
+    for (const auto& g : generated) {
+      for (const auto& s : g.snapped) {
+        for (double x : phrase_stabilities(s)) {
+          gen_stab.push_back(x);
+          gen_stab_by_genre[g.genre].push_back(x);
         }
-        bars.push_back(std::move(text));
       }
-      random_stab.push_back(*bar_stability(bars));
     }
+    for (const auto& t : validation) {
+      for (double x : phrase_stabilities(t.snapped)) val_stab.push_back(x);
+    }
+    // A random reference in the same format: each of the 96 cells a hit with probability 1/2.
+    std::vector<double> random_stab;
+    {
+      Rng rng(kSeed);
+      for (int phrase = 0; phrase < 50; ++phrase) {
+        std::vector<std::string> bars;
+        for (int b = 0; b < kPhraseBars; ++b) {
+          std::string text;
+          for (int st = 0; st < 16; ++st) {
+            for (int c = 0; c < 6; ++c) text.push_back(rng.chance(0.5) ? 'o' : '-');
+            text.push_back('\n');
+          }
+          bars.push_back(std::move(text));
+        }
+        random_stab.push_back(*bar_stability(bars));
+      }
+    }
+    fmt::print("\n3. Structure: {}-bar stability (Zhang & Callison-Burch 2023; mean over inner bars of the "
+               "min Levenshtein distance to the neighbouring bars, 16 lines x 6 lanes)\n",
+               kPhraseBars);
+    fmt::print("   published on GMD: human 5.08, GPT-3 davinci 3.04, random 40.4, looped bar 0\n");
+    fmt::print("   validation split: {} ({} phrases) | random (p=0.5): {} | generated: {} ({} phrases)\n",
+               num(mean_of(val_stab), 2), val_stab.size(), num(mean_of(random_stab), 2),
+               num(mean_of(gen_stab), 2), gen_stab.size());
+    std::string by_genre;
+    for (const auto& [g, v] : gen_stab_by_genre) {
+      by_genre += fmt::format("{} {}  ", classes[static_cast<std::size_t>(g)].name, num(mean_of(v), 2));
+    }
+    fmt::print("   generated per genre: {}\n", by_genre);
+    const double stab = mean_of(gen_stab);
+    fmt::print("   target: generated between 4 and 6  => {}\n",
+               record("3 structure: 16-bar stability in 4-6", std::isfinite(stab) && stab >= 4.0 && stab <= 6.0));
   }
-  fmt::print("\n3. Structure: {}-bar stability (Zhang & Callison-Burch 2023; mean over inner bars of the "
-             "min Levenshtein distance to the neighbouring bars, 16 lines x 6 lanes)\n",
-             kPhraseBars);
-  fmt::print("   published on GMD: human 5.08, GPT-3 davinci 3.04, random 40.4, looped bar 0\n");
-  fmt::print("   validation split: {} ({} phrases) | random (p=0.5): {} | generated: {} ({} phrases)\n",
-             num(mean_of(val_stab), 2), val_stab.size(), num(mean_of(random_stab), 2),
-             num(mean_of(gen_stab), 2), gen_stab.size());
-  std::string by_genre;
-  for (const auto& [g, v] : gen_stab_by_genre) {
-    by_genre += fmt::format("{} {}  ", classes[static_cast<std::size_t>(g)].name, num(mean_of(v), 2));
-  }
-  fmt::print("   generated per genre: {}\n", by_genre);
-  const double stab = mean_of(gen_stab);
-  fmt::print("   target: generated between 4 and 6  => {}\n",
-             record("3 structure: 16-bar stability in 4-6", std::isfinite(stab) && stab >= 4.0 && stab <= 6.0));
 
   // 4. Diversity and copying.
-  fmt::print("\n4. Diversity: mean pairwise Hamming distance of {}-bar onset grids (9 lanes x 16 steps x "
-             "{} bars) between windows of different variations of one request, vs between windows of "
-             "different validation takes of the genre\n",
-             kWindowBars, kWindowBars);
-  fmt::print("   target: ratio generated / real within 0.75 - 1.25\n");
-  fmt::print("   {:<17} {:>10} {:>10} {:>7}  {}\n", "genre", "generated", "real val", "ratio", "verdict");
-  int diversity_met = 0, diversity_judged = 0;
-  for (std::size_t g = 0; g < n_classes; ++g) {
-    const int gi = static_cast<int>(g);
-    std::vector<double> per_request;
-    for (const auto& [q, ws] : request_windows(generated, gi)) {
-      std::vector<const Window*> ptrs;
-      for (const auto& w : ws) ptrs.push_back(&w);
-      const double d = cross_source_distance(ptrs);
-      if (std::isfinite(d)) per_request.push_back(d);
+  if (args.wants(4)) {
+    fmt::print("\n4. Diversity: mean pairwise Hamming distance of {}-bar onset grids (9 lanes x 16 steps x "
+               "{} bars) between windows of different variations of one request, vs between windows of "
+               "different validation takes of the genre\n",
+               kWindowBars, kWindowBars);
+    fmt::print("   target: ratio generated / real within 0.75 - 1.25\n");
+    fmt::print("   {:<17} {:>10} {:>10} {:>7}  {}\n", "genre", "generated", "real val", "ratio", "verdict");
+    int diversity_met = 0, diversity_judged = 0;
+    for (std::size_t g = 0; g < n_classes; ++g) {
+      const int gi = static_cast<int>(g);
+      std::vector<double> per_request;
+      for (const auto& [q, ws] : request_windows(generated, gi)) {
+        std::vector<const Window*> ptrs;
+        for (const auto& w : ws) ptrs.push_back(&w);
+        const double d = cross_source_distance(ptrs);
+        if (std::isfinite(d)) per_request.push_back(d);
+      }
+      std::vector<const Window*> real;
+      for (const auto& w : val_windows) if (w.genre == gi) real.push_back(&w);
+      const double gen_d = mean_of(per_request);
+      const double real_d = cross_source_distance(real);
+      const double ratio = gen_d / real_d;
+      std::string v = "no val";
+      if (std::isfinite(ratio)) {
+        const bool met = ratio >= 0.75 && ratio <= 1.25;
+        v = verdict(met);
+        ++diversity_judged;
+        diversity_met += met ? 1 : 0;
+      }
+      fmt::print("   {:<17} {:>10} {:>10} {:>7}  {}\n", classes[g].name, num(gen_d, 1), num(real_d, 1),
+                 num(ratio, 2), v);
     }
-    std::vector<const Window*> real;
-    for (const auto& w : val_windows) if (w.genre == gi) real.push_back(&w);
-    const double gen_d = mean_of(per_request);
-    const double real_d = cross_source_distance(real);
-    const double ratio = gen_d / real_d;
-    std::string v = "no val";
-    if (std::isfinite(ratio)) {
-      const bool met = ratio >= 0.75 && ratio <= 1.25;
-      v = verdict(met);
-      ++diversity_judged;
-      diversity_met += met ? 1 : 0;
-    }
-    fmt::print("   {:<17} {:>10} {:>10} {:>7}  {}\n", classes[g].name, num(gen_d, 1), num(real_d, 1),
-               num(ratio, 2), v);
-  }
-  fmt::print("   genres judged: {}, met: {}  => {}\n", diversity_judged, diversity_met,
-             record("4 diversity: within 25% of real, every genre",
-                    diversity_judged > 0 && diversity_met == diversity_judged));
+    fmt::print("   genres judged: {}, met: {}  => {}\n", diversity_judged, diversity_met,
+               record("4 diversity: within 25% of real, every genre",
+                      diversity_judged > 0 && diversity_met == diversity_judged));
 
-  std::unordered_set<std::string> train_bars, train_pairs;
-  for (const auto& t : train) {
-    for (int b = 0; b < t.snapped.bars; ++b) {
-      train_bars.insert(onset_key(t.snapped, b, 1));
-      if (b + 1 < t.snapped.bars) train_pairs.insert(onset_key(t.snapped, b, 2));
-    }
-  }
-  auto copy_shares = [&](const std::vector<const SnappedTake*>& takes, double& bars_share,
-                         double& pairs_share, std::size_t& n_bars, std::size_t& n_pairs) {
-    std::size_t bars_hit = 0, pairs_hit = 0;
-    n_bars = n_pairs = 0;
-    for (const auto* s : takes) {
-      for (int b = 0; b < s->bars; ++b) {
-        const auto bar = onset_key(*s, b, 1);
-        if (window_hits(bar) < 2) continue;  // silent bars match trivially
-        ++n_bars;
-        bars_hit += train_bars.contains(bar) ? 1 : 0;
-        if (b + 1 < s->bars) {
-          ++n_pairs;
-          pairs_hit += train_pairs.contains(onset_key(*s, b, 2)) ? 1 : 0;
-        }
+    std::unordered_set<std::string> train_bars, train_pairs;
+    for (const auto& t : train) {
+      for (int b = 0; b < t.snapped.bars; ++b) {
+        train_bars.insert(onset_key(t.snapped, b, 1));
+        if (b + 1 < t.snapped.bars) train_pairs.insert(onset_key(t.snapped, b, 2));
       }
     }
-    bars_share = n_bars ? static_cast<double>(bars_hit) / static_cast<double>(n_bars) : std::nan("");
-    pairs_share = n_pairs ? static_cast<double>(pairs_hit) / static_cast<double>(n_pairs) : std::nan("");
-  };
-  std::vector<const SnappedTake*> gen_takes, val_takes;
-  for (const auto& g : generated) for (const auto& s : g.snapped) gen_takes.push_back(&s);
-  for (const auto& t : validation) val_takes.push_back(&t.snapped);
-  double gen_bar_copy = 0, gen_pair_copy = 0, val_bar_copy = 0, val_pair_copy = 0;
-  std::size_t gnb = 0, gnp = 0, vnb = 0, vnp = 0;
-  copy_shares(gen_takes, gen_bar_copy, gen_pair_copy, gnb, gnp);
-  copy_shares(val_takes, val_bar_copy, val_pair_copy, vnb, vnp);
-  fmt::print("   Copying (onset-grid equality with any train-split bar; bars with < 2 hits left out):\n");
-  fmt::print("   single bars identical to a train bar:        generated {} of {} bars | validation {} of {}\n",
-             num(gen_bar_copy), gnb, num(val_bar_copy), vnb);
-  fmt::print("   two-bar spans identical to a train span:     generated {} of {} spans | validation {} of {}\n",
-             num(gen_pair_copy), gnp, num(val_pair_copy), vnp);
-  fmt::print("   target: no generated span longer than one bar copied (share 0)  => {}\n",
-             record("4 copying: no two-bar span copied from training", gnp > 0 && gen_pair_copy == 0.0));
+    auto copy_shares = [&](const std::vector<const SnappedTake*>& takes, double& bars_share,
+                           double& pairs_share, std::size_t& n_bars, std::size_t& n_pairs) {
+      std::size_t bars_hit = 0, pairs_hit = 0;
+      n_bars = n_pairs = 0;
+      for (const auto* s : takes) {
+        for (int b = 0; b < s->bars; ++b) {
+          const auto bar = onset_key(*s, b, 1);
+          if (window_hits(bar) < 2) continue;  // silent bars match trivially
+          ++n_bars;
+          bars_hit += train_bars.contains(bar) ? 1 : 0;
+          if (b + 1 < s->bars) {
+            ++n_pairs;
+            pairs_hit += train_pairs.contains(onset_key(*s, b, 2)) ? 1 : 0;
+          }
+        }
+      }
+      bars_share = n_bars ? static_cast<double>(bars_hit) / static_cast<double>(n_bars) : std::nan("");
+      pairs_share = n_pairs ? static_cast<double>(pairs_hit) / static_cast<double>(n_pairs) : std::nan("");
+    };
+    std::vector<const SnappedTake*> gen_takes, val_takes;
+    for (const auto& g : generated) for (const auto& s : g.snapped) gen_takes.push_back(&s);
+    for (const auto& t : validation) val_takes.push_back(&t.snapped);
+    double gen_bar_copy = 0, gen_pair_copy = 0, val_bar_copy = 0, val_pair_copy = 0;
+    std::size_t gnb = 0, gnp = 0, vnb = 0, vnp = 0;
+    copy_shares(gen_takes, gen_bar_copy, gen_pair_copy, gnb, gnp);
+    copy_shares(val_takes, val_bar_copy, val_pair_copy, vnb, vnp);
+    fmt::print("   Copying (onset-grid equality with any train-split bar; bars with < 2 hits left out):\n");
+    fmt::print("   single bars identical to a train bar:        generated {} of {} bars | validation {} of {}\n",
+               num(gen_bar_copy), gnb, num(val_bar_copy), vnb);
+    fmt::print("   two-bar spans identical to a train span:     generated {} of {} spans | validation {} of {}\n",
+               num(gen_pair_copy), gnp, num(val_pair_copy), vnp);
+    fmt::print("   target: no generated span longer than one bar copied (share 0)  => {}\n",
+               record("4 copying: no two-bar span copied from training", gnp > 0 && gen_pair_copy == 0.0));
+  }
 
   // 5. Humanization.
-  fmt::print("\n5. Humanization: validation beats quantized (sixteenth grid, velocity 100), then "
-             "compared with the real performance, note by note\n");
-  const auto help = run_command(shell_quote(args.cli.string()) + " --help");
-  // CLI11 lists each subcommand on its own line, indented, name first.
-  const bool has_humanize = help.output.find("\n  humanize ") != std::string::npos;
-  std::vector<std::uint8_t> train_velocities;
-  for (const auto& t : train) for (const Hit& h : t.pattern.hits) if (lane_of(h.note)) train_velocities.push_back(h.velocity);
-  std::sort(train_velocities.begin(), train_velocities.end());
-  const double best_constant = train_velocities.empty() ? 100.0 : train_velocities[train_velocities.size() / 2];
-  Errors nothing, constant, jitter, humanized;
-  std::vector<double> oracle_timing, oracle_velocity;  // per note, see add_oracle
-  std::size_t humanize_failed = 0, humanize_unmatched = 0;
-  std::string humanize_error;
-  Rng rng(kSeed);
-  for (std::size_t t = 0; t < validation.size(); ++t) {
-    Pattern real = validation[t].pattern;
-    std::erase_if(real.hits, [](const Hit& h) { return !lane_of(h.note); });
-    const Pattern q = quantize(real);
-    match_notes(real, q, nothing);
-    add_oracle(real, q, oracle_timing, oracle_velocity);
-    Pattern c = q;
-    for (Hit& h : c.hits) h.velocity = static_cast<std::uint8_t>(best_constant);
-    match_notes(real, c, constant);
-    Pattern j = q;
-    const double ticks_per_ms = 1.0 / ms_per_tick(real.tempo_bpm);
-    for (Hit& h : j.hits) {
-      const double dt = (rng.uniform() * 2.0 - 1.0) * kJitterMs * ticks_per_ms;
-      h.tick = std::max<std::int64_t>(0, h.tick + static_cast<std::int64_t>(std::llround(dt)));
-      const auto dv = static_cast<int>(rng.below(2 * kJitterVelocity + 1)) - kJitterVelocity;
-      h.velocity = static_cast<std::uint8_t>(std::clamp(100 + dv, 1, 127));
+  if (args.wants(5)) {
+    fmt::print("\n5. Humanization: validation beats quantized (sixteenth grid, velocity 100), then "
+               "compared with the real performance, note by note\n");
+    const auto help = run_command(shell_quote(args.cli.string()) + " --help");
+    // CLI11 lists each subcommand on its own line, indented, name first.
+    const bool has_humanize = help.output.find("\n  humanize ") != std::string::npos;
+    std::vector<std::uint8_t> train_velocities;
+    for (const auto& t : train) for (const Hit& h : t.pattern.hits) if (lane_of(h.note)) train_velocities.push_back(h.velocity);
+    std::sort(train_velocities.begin(), train_velocities.end());
+    const double best_constant = train_velocities.empty() ? 100.0 : train_velocities[train_velocities.size() / 2];
+    Errors nothing, constant, jitter, humanized;
+    std::vector<double> oracle_timing, oracle_velocity;  // per note, see add_oracle
+    std::size_t humanize_failed = 0, humanize_unmatched = 0;
+    std::string humanize_error;
+    Rng rng(kSeed);
+    for (std::size_t t = 0; t < validation.size(); ++t) {
+      Pattern real = validation[t].pattern;
+      std::erase_if(real.hits, [](const Hit& h) { return !lane_of(h.note); });
+      const Pattern q = quantize(real);
+      match_notes(real, q, nothing);
+      add_oracle(real, q, oracle_timing, oracle_velocity);
+      Pattern c = q;
+      for (Hit& h : c.hits) h.velocity = static_cast<std::uint8_t>(best_constant);
+      match_notes(real, c, constant);
+      Pattern j = q;
+      const double ticks_per_ms = 1.0 / ms_per_tick(real.tempo_bpm);
+      for (Hit& h : j.hits) {
+        const double dt = (rng.uniform() * 2.0 - 1.0) * kJitterMs * ticks_per_ms;
+        h.tick = std::max<std::int64_t>(0, h.tick + static_cast<std::int64_t>(std::llround(dt)));
+        const auto dv = static_cast<int>(rng.below(2 * kJitterVelocity + 1)) - kJitterVelocity;
+        h.velocity = static_cast<std::uint8_t>(std::clamp(100 + dv, 1, 127));
+      }
+      j.sort_hits();
+      match_notes(real, j, jitter);
+      if (!has_humanize) continue;
+      const fs::path in = tmp / "hum_in.mid", out = tmp / "hum_out.mid";
+      fs::create_directories(tmp);
+      fs::remove(out);
+      if (auto w = write_midi_file(in, q, {}); !w) {
+        ++humanize_failed;
+        humanize_error = w.error().describe();
+        continue;
+      }
+      const auto r = run_command(shell_quote(args.cli.string()) + " humanize " + shell_quote(in.string()) +
+                                 " --style " + shell_quote(classes[static_cast<std::size_t>(validation[t].genre)].cli_genre) +
+                                 " --amount 1 -o " + shell_quote(out.string()));
+      auto back = r.status == 0 ? read_drum_file(out) : Result<Pattern>(fail(Errc::io, r.output.substr(0, 200)));
+      if (!back) {
+        ++humanize_failed;
+        humanize_error = back.error().describe();
+        continue;
+      }
+      if (!match_notes(real, *back, humanized)) ++humanize_unmatched;
     }
-    j.sort_hits();
-    match_notes(real, j, jitter);
-    if (!has_humanize) continue;
-    const fs::path in = tmp / "hum_in.mid", out = tmp / "hum_out.mid";
-    fs::create_directories(tmp);
-    fs::remove(out);
-    if (auto w = write_midi_file(in, q, {}); !w) {
-      ++humanize_failed;
-      humanize_error = w.error().describe();
-      continue;
+    fmt::print("   {:<44} {:>12} {:>14}\n", "method", "timing MAE", "velocity MAE");
+    fmt::print("   {:<44} {:>9} ms {:>14}\n", "do nothing (quantized, velocity 100)", num(nothing.timing(), 1), num(nothing.vel()));
+    fmt::print("   {:<44} {:>9} ms {:>14}\n",
+               fmt::format("do nothing, best constant velocity ({})", static_cast<int>(best_constant)),
+               num(constant.timing(), 1), num(constant.vel()));
+    fmt::print("   {:<44} {:>9} ms {:>14}\n",
+               fmt::format("uniform jitter (+-{} ms, +-{} velocity)", kJitterMs, kJitterVelocity),
+               num(jitter.timing(), 1), num(jitter.vel()));
+    fmt::print("   {:<44} {:>9} ms {:>14}\n", "reference: each take's own medians (oracle)",
+               num(mean_of(oracle_timing), 1), num(mean_of(oracle_velocity)));
+    fmt::print("   (timing: the quantized notes shifted by the take's median offset; velocity: each lane at the take's "
+               "median for that lane; both read from the very performance judged, which no humanizer sees)\n");
+    fmt::print("   published (GMD test split, do nothing): 23.6 ms; velocity 0.327 at 100, 0.238 at the best constant\n");
+    fmt::print("   target: humanizer timing MAE <= 19 ms and velocity MAE <= 0.15, both below both baselines\n");
+    if (!has_humanize) {
+      fmt::print("   humanizer: not available in this build (`mididrumigen --help` lists no humanize command)  => {}\n",
+                 record("5 humanization: timing <= 19 ms, velocity <= 0.15, below baselines (not available)", false));
+    } else {
+      fmt::print("   {:<44} {:>9} ms {:>14}   ({} notes; {} takes failed, {} with changed notes)\n",
+                 "mididrumigen humanize --amount 1", num(humanized.timing(), 1), num(humanized.vel()),
+                 humanized.n, humanize_failed, humanize_unmatched);
+      if (!humanize_error.empty()) fmt::print("   last humanize error: {}\n", humanize_error);
+      const double ht = humanized.timing(), hv = humanized.vel();
+      const bool met = humanized.n > 0 && ht <= 19.0 && hv <= 0.15 && ht < nothing.timing() &&
+                       ht < jitter.timing() && hv < std::min(nothing.vel(), constant.vel()) && hv < jitter.vel();
+      fmt::print("   => {}\n", record("5 humanization: timing <= 19 ms, velocity <= 0.15, below baselines", met));
     }
-    const auto r = run_command(shell_quote(args.cli.string()) + " humanize " + shell_quote(in.string()) +
-                               " --style " + shell_quote(classes[static_cast<std::size_t>(validation[t].genre)].cli_genre) +
-                               " --amount 1 -o " + shell_quote(out.string()));
-    auto back = r.status == 0 ? read_drum_file(out) : Result<Pattern>(fail(Errc::io, r.output.substr(0, 200)));
-    if (!back) {
-      ++humanize_failed;
-      humanize_error = back.error().describe();
-      continue;
-    }
-    if (!match_notes(real, *back, humanized)) ++humanize_unmatched;
-  }
-  fmt::print("   {:<44} {:>12} {:>14}\n", "method", "timing MAE", "velocity MAE");
-  fmt::print("   {:<44} {:>9} ms {:>14}\n", "do nothing (quantized, velocity 100)", num(nothing.timing(), 1), num(nothing.vel()));
-  fmt::print("   {:<44} {:>9} ms {:>14}\n",
-             fmt::format("do nothing, best constant velocity ({})", static_cast<int>(best_constant)),
-             num(constant.timing(), 1), num(constant.vel()));
-  fmt::print("   {:<44} {:>9} ms {:>14}\n",
-             fmt::format("uniform jitter (+-{} ms, +-{} velocity)", kJitterMs, kJitterVelocity),
-             num(jitter.timing(), 1), num(jitter.vel()));
-  fmt::print("   {:<44} {:>9} ms {:>14}\n", "reference: each take's own medians (oracle)",
-             num(mean_of(oracle_timing), 1), num(mean_of(oracle_velocity)));
-  fmt::print("   (timing: the quantized notes shifted by the take's median offset; velocity: each lane at the take's "
-             "median for that lane; both read from the very performance judged, which no humanizer sees)\n");
-  fmt::print("   published (GMD test split, do nothing): 23.6 ms; velocity 0.327 at 100, 0.238 at the best constant\n");
-  fmt::print("   target: humanizer timing MAE <= 19 ms and velocity MAE <= 0.15, both below both baselines\n");
-  if (!has_humanize) {
-    fmt::print("   humanizer: not available in this build (`mididrumigen --help` lists no humanize command)  => {}\n",
-               record("5 humanization: timing <= 19 ms, velocity <= 0.15, below baselines (not available)", false));
-  } else {
-    fmt::print("   {:<44} {:>9} ms {:>14}   ({} notes; {} takes failed, {} with changed notes)\n",
-               "mididrumigen humanize --amount 1", num(humanized.timing(), 1), num(humanized.vel()),
-               humanized.n, humanize_failed, humanize_unmatched);
-    if (!humanize_error.empty()) fmt::print("   last humanize error: {}\n", humanize_error);
-    const double ht = humanized.timing(), hv = humanized.vel();
-    const bool met = humanized.n > 0 && ht <= 19.0 && hv <= 0.15 && ht < nothing.timing() &&
-                     ht < jitter.timing() && hv < std::min(nothing.vel(), constant.vel()) && hv < jitter.vel();
-    fmt::print("   => {}\n", record("5 humanization: timing <= 19 ms, velocity <= 0.15, below baselines", met));
   }
 
   // 6. Tempo.
-  std::size_t in_range = 0, tempo_files = 0;
-  std::string outside;
-  for (const auto& g : generated) {
-    for (const auto& p : g.files) {
-      ++tempo_files;
-      if (p.tempo_bpm >= g.tempo_min - 0.5 && p.tempo_bpm <= g.tempo_max + 0.5) {
-        ++in_range;
-      } else {
-        outside += fmt::format("{} {} not in {}-{}; ", g.query, num(p.tempo_bpm, 1), g.tempo_min, g.tempo_max);
+  if (args.wants(6)) {
+    std::size_t in_range = 0, tempo_files = 0;
+    std::string outside;
+    for (const auto& g : generated) {
+      for (const auto& p : g.files) {
+        ++tempo_files;
+        if (p.tempo_bpm >= g.tempo_min - 0.5 && p.tempo_bpm <= g.tempo_max + 0.5) {
+          ++in_range;
+        } else {
+          outside += fmt::format("{} {} not in {}-{}; ", g.query, num(p.tempo_bpm, 1), g.tempo_min, g.tempo_max);
+        }
       }
     }
+    const double tempo_share = tempo_files ? static_cast<double>(in_range) / static_cast<double>(tempo_files) : 0.0;
+    fmt::print("\n6. Tempo: generated files (no --tempo) whose tempo read back from the MIDI lies in the "
+               "profile's tempo_range (+-0.5 BPM for rounding)\n");
+    fmt::print("   {} of {} files = {}  target 100%  => {}\n", in_range, tempo_files,
+               num(tempo_share * 100.0, 1) + "%", record("6 tempo: 100% inside the documented range", tempo_files > 0 && in_range == tempo_files));
+    if (!outside.empty()) fmt::print("   outside: {}\n", outside);
   }
-  const double tempo_share = tempo_files ? static_cast<double>(in_range) / static_cast<double>(tempo_files) : 0.0;
-  fmt::print("\n6. Tempo: generated files (no --tempo) whose tempo read back from the MIDI lies in the "
-             "profile's tempo_range (+-0.5 BPM for rounding)\n");
-  fmt::print("   {} of {} files = {}  target 100%  => {}\n", in_range, tempo_files,
-             num(tempo_share * 100.0, 1) + "%", record("6 tempo: 100% inside the documented range", tempo_files > 0 && in_range == tempo_files));
-  if (!outside.empty()) fmt::print("   outside: {}\n", outside);
 
   if (args.wants(7)) complexity_section(args, classes, tmp, summary);
   if (args.wants(8)) meters_section(args, classes, tmp, summary);

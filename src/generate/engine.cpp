@@ -220,9 +220,21 @@ struct Engine {
     double pick = rng.uniform() * sum;
     for (std::size_t i = 0; i < pool.size(); ++i) {
       pick -= scores[i];
-      if (pick < 0.0) return pool[i];
+      if (pick < 0.0) return without_marker_crash(std::move(pool[i]));
     }
-    return pool.back();
+    return without_marker_crash(std::move(pool.back()));
+  }
+
+  // A crash on the downbeat alone marks a phrase (after a fill, at a section start); it is
+  // not part of the groove the variation repeats, so the core leaves it to the phrase
+  // marking below. A crash the groove rides on (other slots too) stays.
+  static std::vector<LaneMask> without_marker_crash(std::vector<LaneMask> bar) {
+    constexpr LaneMask crash = bit(Lane::crash);
+    if (bar.empty() || (bar[0] & crash) == 0) return bar;
+    if (std::none_of(bar.begin() + 1, bar.end(), [](LaneMask m) { return (m & crash) != 0; })) {
+      bar[0] = static_cast<LaneMask>(bar[0] & ~crash);
+    }
+    return bar;
   }
 
   // Returns the first slot of the fill region for a bar: the fill lasts about a beat at
@@ -571,6 +583,21 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
   const double fill_prob = profile.traits.fill_rate >= 0.0
                                ? profile.traits.fill_rate
                                : std::clamp(beat.fill_rate * static_cast<double>(phrase), 0.0, 1.0);
+  // The crash marking phrases. With an artist's fill rate, after each fill as the trait
+  // says. Without one (fills as measured), crashes mark phrase starts as often as the
+  // style's drummers crash on a downbeat (the model's onset share, per phrase): after a
+  // fill as the trait says up to that share, what it leaves at phrase starts without one.
+  double crash_after_fill = profile.traits.crash_after_fill;
+  double crash_phrase_start = 0.0;
+  if (profile.traits.fill_rate < 0.0) {
+    const auto& crash_steps = beat.lanes[lane_index(Lane::crash)].steps;
+    const double share = std::clamp(
+        (crash_steps.empty() ? 0.0 : crash_steps[0].onset_prob) * static_cast<double>(phrase), 0.0, 1.0);
+    crash_after_fill = fill_prob > 0.0 ? std::min(crash_after_fill, share / fill_prob) : 0.0;
+    if (fill_prob < 1.0) {
+      crash_phrase_start = std::clamp((share - fill_prob * crash_after_fill) / (1.0 - fill_prob), 0.0, 1.0);
+    }
+  }
   // Bars after the first vary the core by a few hits each (more when busier), so that
   // neighbouring bars differ about as much as a drummer's do without losing the groove.
   const double edits_mean = 1.5 + 2.0 * c;
@@ -629,11 +656,14 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
         std::copy(bm.begin(), bm.end(), masks.begin() + static_cast<std::ptrdiff_t>(bar * slots));
         previous = std::move(bm);
       }
-      // A crash (with the kick) marks the downbeat after a fill; the hi-hat makes way.
+      // A crash (with the kick) marks the downbeat after a fill, and now and then a phrase
+      // start without one; the hi-hat makes way.
       for (int bar = 0; bar < options.bars; ++bar) {
         const int before = (bar + options.bars - 1) % options.bars;
-        if (!fill_bars[static_cast<std::size_t>(before)] || options.bars < 2) continue;
-        if (!rng.chance(profile.traits.crash_after_fill)) continue;
+        if (options.bars < 2) continue;
+        const bool after_fill = fill_bars[static_cast<std::size_t>(before)];
+        if (!after_fill && (bar % phrase != 0 || crash_phrase_start <= 0.0)) continue;
+        if (!rng.chance(after_fill ? crash_after_fill : crash_phrase_start)) continue;
         LaneMask& down = masks[static_cast<std::size_t>(bar) * slots];
         down = static_cast<LaneMask>((down | bit(Lane::crash) | bit(Lane::kick)) &
                                      ~(bit(Lane::closed_hat) | bit(Lane::open_hat)));

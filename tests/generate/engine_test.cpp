@@ -283,6 +283,37 @@ TEST(Generate, FillsAtPhraseEndsAndACrashAfterThem) {
   }
 }
 
+// Without an artist fill rate, crashes mark phrases as often as the model's drummers crash
+// on a downbeat: never when they never do (however many fills), at every phrase start when
+// they do once per phrase.
+TEST(Generate, MeasuredStyleCrashesAsOftenAsItsDrummers) {
+  for (const double downbeat_crash : {0.0, 0.25}) {
+    auto profile = profile_from({varied_grooves(32, 3)});
+    profile.traits.fill_rate = -1.0;  // fills as measured
+    profile.traits.crash_after_fill = 1.0;
+    profile.traits.phrase_bars = 4;
+    GrooveModel& beat = profile.groove.sixteenth;
+    beat.fill_rate = 0.25;  // a fill at every phrase end
+    beat.lanes[lane_index(Lane::crash)].steps[0].onset_prob = downbeat_crash;
+    GenerateOptions o;
+    o.bars = 8;
+    o.variations = 3;
+    o.seed = 5;
+    auto g = generate(profile, o);
+    ASSERT_TRUE(g);
+    for (const auto& v : g->variations) {
+      EXPECT_EQ(v.fills, 2);
+      for (int bar = 0; bar < 8; bar += 4) {
+        if (downbeat_crash == 0.0) {
+          EXPECT_EQ(v.grid.at(bar, 0, Lane::crash), 0) << "bar " << bar << ": the drummers never crash";
+        } else {
+          EXPECT_GT(v.grid.at(bar, 0, Lane::crash), 0) << "bar " << bar << ": a crash per phrase";
+        }
+      }
+    }
+  }
+}
+
 // Longuet-Higgins & Lee syncopation of every bar of a variation (kick and snare accents).
 double grid_syncopation(const GrooveGrid& g) {
   const auto weights = metric_weights(Grid{g.meter, g.subdivision});
