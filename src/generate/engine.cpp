@@ -27,6 +27,9 @@ constexpr LaneMask kTimekeepers = bit(Lane::closed_hat) | bit(Lane::open_hat) | 
 constexpr double kCoreTemperature = 2.0;
 constexpr double kCoreSpread = 1.0;
 constexpr int kCoreSpreadCap = 20;
+// Hits by which the core moves at each phrase start (mean): within a 16-bar take, bars
+// far apart then differ about as much as the measured takes' do (bench/quality section 2).
+constexpr double kCoreDrift = 3.0;
 // The spread (log-SD) of the density leaning of the variations of one request.
 constexpr double kDensitySpread = 0.4;
 // The random stream of the complexity pass of variation v is kComplexityStream + v.
@@ -624,7 +627,7 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
     for (int attempt = 0; attempt < 16; ++attempt) {
       const std::size_t slots = engine.slots();
       // The core: one bar the engine draws, or the signature groove's bar(s) in turn.
-      const std::vector<std::vector<LaneMask>> core_bars =
+      std::vector<std::vector<LaneMask>> core_bars =
           sig ? sig->bars : std::vector<std::vector<LaneMask>>{engine.core_bar(cores, rng)};
       masks.assign(static_cast<std::size_t>(options.bars) * slots, 0);
       fill_bars.assign(static_cast<std::size_t>(options.bars), false);
@@ -632,6 +635,13 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
       groove_ends.assign(static_cast<std::size_t>(options.bars), slots);
       std::vector<LaneMask> previous = core_bars.back();  // the loop's bar before bar 1
       for (int bar = 0; bar < options.bars; ++bar) {
+        // A drummer's groove wanders over a take: each new phrase moves the core itself a
+        // few hits (bars within a phrase vary around it), so that bars far apart differ
+        // more than neighbours do, as in the measured takes.
+        if (!sig && bar > 0 && bar % phrase == 0) {
+          const int drift = static_cast<int>(std::floor(kCoreDrift + 2.0 * rng.uniform() - 0.5));
+          core_bars[0] = Engine::without_marker_crash(engine.vary(core_bars[0], drift, &previous, rng));
+        }
         const auto& core = core_bars[static_cast<std::size_t>(bar) % core_bars.size()];
         // The first variation opens with the signature groove as written; every other bar
         // (and every other variation's first) varies its core.
