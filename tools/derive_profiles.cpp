@@ -43,6 +43,10 @@ int main(int argc, char** argv) {
     for (const auto& genre : result->genres) {
       std::printf("%s\n", mdg::derive_summary_line(genre).c_str());
     }
+    if (result->note_feel) {
+      std::printf("note feel: %zu notes, %zu + %zu trees -> %s\n", result->note_feel_notes,
+                  result->note_feel->timing.trees(), result->note_feel->velocity.trees(), mdg::kNoteFeelFile);
+    }
   }
   if (!artists_dir.empty()) {
     mdg::KbDeriveOptions options;

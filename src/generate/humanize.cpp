@@ -139,18 +139,22 @@ double StyleFeel::timing_ms(Lane lane, const Slot& slot, Rng& rng, const Context
   // Imposed swing replaces the measured placement of the swung positions.
   const double measured = context != nullptr ? context->offset_ms : st.offset_mean_ms;
   const double mean = swing_ticks(slot) != 0.0 ? 0.0 : measured;
+  const double placement = options_.placement ? model_.placement_ms : 0.0;
+  return mean + traits_.laid_back_ms + placement + timing_noise_ms(lane, slot, rng);
+}
+
+double StyleFeel::timing_noise_ms(Lane lane, const Slot& slot, Rng& rng) const {
+  const StepStats st = stats(lane, slot.source_step);
   const double z = std::sqrt(kBeatTimingShare) * beat_drift_ +
                    std::sqrt(1.0 - kBeatTimingShare) * rng.normal();
-  const double placement = options_.placement ? model_.placement_ms : 0.0;
-  return mean + traits_.laid_back_ms + placement +
-         options_.variation * traits_.timing_spread * st.offset_sd_ms * z;
+  return options_.variation * traits_.timing_spread * st.offset_sd_ms * z;
 }
 
 std::int64_t StyleFeel::place(int bar, std::size_t slot, double original, double feel_ms,
-                              double amount, double ms_per_tick) const {
+                              double amount, double ms_per_tick, bool swing) const {
   const Slot& s = plan_.slots[slot];
   const std::int64_t bar_start = plan_.bar_ticks * bar;
-  const double grid = static_cast<double>(bar_start + s.tick) + swing_ticks(s);
+  const double grid = static_cast<double>(bar_start + s.tick) + (swing ? swing_ticks(s) : 0.0);
   const double max_shift = step_ticks(plan_) * kMaxFeelShift;
   const double shift = std::clamp(amount * feel_ms / ms_per_tick, -max_shift, max_shift);
   const double position = (1.0 - amount) * original + amount * grid + shift;
@@ -234,7 +238,8 @@ double StyleFeel::around(double mean, Lane lane, int source_step, Rng& rng) cons
   return std::clamp(mean + traits_.dynamics * sd * noise, kGhostVelocity + 1.0, 127.0);
 }
 
-Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const HumanizeOptions& raw) {
+Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const HumanizeOptions& raw,
+                         const NoteFeelModel* note_feel) {
   auto checked = validate(raw);
   if (!checked) return std::unexpected(checked.error());
   const HumanizeOptions& options = *checked;
@@ -298,6 +303,28 @@ Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const Hum
     return k >= 0 && static_cast<std::size_t>(k) < masks.size() ? masks[static_cast<std::size_t>(k)] : 0;
   };
 
+  // The learned feel's predictions per note (see "Learned feel" in the header).
+  const bool learned = note_feel != nullptr && in.meter == Meter{4, 4} &&
+                       plan.subdivision == Subdivision::sixteenth && n_slots == 16 &&
+                       style.traits.swing == 0.0 && style.traits.swing_16th == 0.0 &&
+                       !style.groove.sixteenth.empty();
+  std::vector<double> learned_ms, learned_velocity;
+  if (learned) {
+    GridTake take;
+    take.bpm = in.tempo_bpm;
+    take.bars = bars;
+    for (const Placed& pl : placed) {
+      const DrumNote note = in.hits[pl.index].note;
+      take.notes.push_back({pl.bar, static_cast<int>(pl.slot), lane_for(note), note});
+    }
+    const std::vector<double> x = note_feel_features(take, style.groove.sixteenth);
+    for (std::size_t i = 0; i < placed.size(); ++i) {
+      const std::span<const double> row(x.data() + i * kNoteFeelFeatures, kNoteFeelFeatures);
+      learned_ms.push_back(predict_offset_ms(*note_feel, row));
+      learned_velocity.push_back(std::clamp(note_feel->velocity.predict(row), 1.0, 127.0));
+    }
+  }
+
   // Notes in grid order, so each beat's drift is drawn once, in a seed-determined order.
   std::vector<std::size_t> order(placed.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
@@ -339,7 +366,9 @@ Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const Hum
     const ContextFeel* context = feel.context(lane, slot.source_step, mask_at(k), h.note,
                                               mask_at(k - 1), mask_at(k + 1));
     double target = 0.0;
-    if (flat && context != nullptr) {
+    if (flat && learned) {
+      target = feel.around(learned_velocity[i], lane, slot.source_step, rng);
+    } else if (flat && context != nullptr) {
       target = feel.context_velocity(*context, lane, slot.source_step, rng);
     } else if (flat) {
       target = feel.expected_velocity(lane, slot.source_step, h.note, rng);
@@ -348,9 +377,15 @@ Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const Hum
     }
     const double velocity = a * target + (1.0 - a) * h.velocity;
     out.hits[i].velocity = static_cast<std::uint8_t>(std::clamp(std::lround(velocity), 1L, 127L));
-    const double feel_ms = feel.timing_ms(lane, slot, rng, context);
+    double feel_ms = 0.0;
+    if (learned) {
+      // The prediction holds placement and swing; the random part is the statistics model's.
+      feel_ms = learned_ms[i] + style.traits.laid_back_ms + feel.timing_noise_ms(lane, slot, rng);
+    } else {
+      feel_ms = feel.timing_ms(lane, slot, rng, context);
+    }
     out.hits[i].tick = feel.place(pl.bar, pl.slot, static_cast<double>(h.tick), feel_ms, a,
-                                  ms_per_tick(in.tempo_at(h.tick)));
+                                  ms_per_tick(in.tempo_at(h.tick)), !learned);
   }
 
   // Notes of one step keep their order (a flam stays a flam): a later note is kept at

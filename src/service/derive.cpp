@@ -174,6 +174,9 @@ Result<DeriveResult> derive_genre_profiles(const DeriveOptions& options) {
   }
 
   const Meter common{4, 4};
+  // The beat takes the note feel learns from, each with the first genre it feeds.
+  std::vector<std::pair<const Pattern*, std::size_t>> feel_takes;
+  std::map<std::string, bool> feel_taken;
   for (const Definition& def : *definitions) {
     // Beat models learn from groove bars (fills inside beat takes are left to the fill
     // models); fill models from every bar of the fill takes.
@@ -210,6 +213,10 @@ Result<DeriveResult> derive_genre_profiles(const DeriveOptions& options) {
       }
       tri.add(*p);
       ++(fill ? genre.fill_files : genre.beat_files);
+      if (!fill && !feel_taken[row.midi_filename]) {
+        feel_taken[row.midi_filename] = true;
+        feel_takes.emplace_back(&*p, result.genres.size());
+      }
     }
 
     json profile_json = def.profile;
@@ -239,6 +246,16 @@ Result<DeriveResult> derive_genre_profiles(const DeriveOptions& options) {
     genre.triplet_error_ms = beat3->mean_abs_quantize_error_ms();
     genre.profile = std::move(*profile);
     result.genres.push_back(std::move(genre));
+  }
+  if (options.note_feel) {
+    NoteFeelTrainer trainer;
+    for (const auto& [pattern, g] : feel_takes) {
+      trainer.add(quantize_take(*pattern), result.genres[g].profile.groove.sixteenth);
+    }
+    result.note_feel_notes = trainer.rows();
+    auto model = trainer.fit(note_feel_timing_options(), note_feel_velocity_options());
+    if (!model) return std::unexpected(model.error());
+    result.note_feel = std::move(*model);
   }
   return result;
 }
@@ -272,6 +289,11 @@ Result<void> write_derived_file(const fs::path& path, const std::string& text) {
 Result<DeriveResult> derive_profiles(const DeriveOptions& options) {
   auto result = derive_genre_profiles(options);
   if (!result) return result;
+  if (result->note_feel) {
+    if (auto r = write_derived_file(options.out_dir / kNoteFeelFile, note_feel_text(*result->note_feel)); !r) {
+      return std::unexpected(r.error());
+    }
+  }
   for (const DerivedGenre& g : result->genres) {
     const std::string file = g.profile.id + ".json";
     if (auto r = write_derived_file(options.out_dir / "genres" / file, profile_file_text(g.profile)); !r) {

@@ -4,12 +4,14 @@
 // training split's performances give the measured groove models.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
 #include "groove/analyzer.hpp"
+#include "groove/note_feel.hpp"
 #include "style/style_profile.hpp"
 
 namespace mdg {
@@ -19,6 +21,7 @@ struct DeriveOptions {
   std::filesystem::path definitions;  // data/genre_definitions.json
   std::filesystem::path out_dir;      // the data folder: genres/<id>.json, grooves/<id>.json
   AnalyzerOptions analyzer;
+  bool note_feel = true;              // also learn the note feel model (groove/note_feel.hpp)
 };
 
 struct DerivedGenre {
@@ -35,6 +38,10 @@ struct DeriveResult {
   std::vector<DerivedGenre> genres;   // in the order of the definitions file
   std::uint32_t train_files = 0;      // rows of the training split
   std::vector<std::string> unread;    // training files that could not be read, with why
+  // The note feel model, learned from every 4/4 beat take that feeds a genre (each take once,
+  // with the groove model of the first genre it feeds); empty when not asked for.
+  std::optional<NoteFeelModel> note_feel;
+  std::size_t note_feel_notes = 0;
 };
 
 // A GMD style ("rock/halftime") belongs to a gmd_styles entry when the entry has no slash
@@ -58,7 +65,8 @@ struct DeriveResult {
 
 // derive_genre_profiles, then writes for every genre <out_dir>/genres/<id>.json (the
 // profile without its groove, small, read when the library opens) and
-// <out_dir>/grooves/<id>.json (the measured GrooveSet, read when the style is used).
+// <out_dir>/grooves/<id>.json (the measured GrooveSet, read when the style is used), and
+// the note feel model to <out_dir>/feel/note_feel.txt.
 [[nodiscard]] Result<DeriveResult> derive_profiles(const DeriveOptions& options);
 
 // "rock: 187 beat files (2350 bars), 221 fill files, feel sixteenth, confidence 0.93"

@@ -1,6 +1,8 @@
 #include "service/humanize.hpp"
 
 #include <cmath>
+#include <optional>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -28,7 +30,15 @@ Result<HumanizeResponse> run_humanize(const StyleLibrary& library, const Humaniz
   }
   auto profile = library.resolve(request.style);
   if (!profile) return std::unexpected(profile.error());
-  auto humanized = humanize(*input, *profile, *options);
+  // The learned note feel shipped with the data, when the data folder has one.
+  std::optional<NoteFeelModel> note_feel;
+  const std::filesystem::path feel_file = library.data_dir() / kNoteFeelFile;
+  if (std::error_code ec; std::filesystem::exists(feel_file, ec)) {
+    auto model = read_note_feel_file(feel_file);
+    if (!model) return std::unexpected(model.error());
+    note_feel = std::move(*model);
+  }
+  auto humanized = humanize(*input, *profile, *options, note_feel ? &*note_feel : nullptr);
   if (!humanized) return std::unexpected(humanized.error());
 
   HumanizeResponse r;

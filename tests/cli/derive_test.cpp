@@ -63,6 +63,7 @@ class DeriveFromGmd : public ::testing::Test {
     options.groove_dir = kGroove;
     options.definitions = kSourceData / "genre_definitions.json";
     options.out_dir = out_;
+    options.note_feel = false;  // fitted and checked by NoteFeelFromGmd (it takes a while)
     auto r = derive_profiles(options);
     ASSERT_TRUE(r) << r.error().describe();
     result_ = new DeriveResult(std::move(*r));
@@ -102,6 +103,26 @@ TEST_F(DeriveFromGmd, CommittedProfilesMatchByteForByte) {
           << committed << " differs from a fresh derivation; rerun derive_profiles";
     }
   }
+}
+
+// The note feel model (groove/note_feel.hpp) learned from the same takes: the committed
+// data/feel/note_feel.txt must be exactly what a fresh fit writes (the fit is seeded).
+TEST(NoteFeelFromGmd, CommittedModelMatchesAFreshFitByteForByte) {
+  if (!fs::exists(kGroove / "info.csv")) GTEST_SKIP() << "no Groove MIDI Dataset at " << kGroove;
+  DeriveOptions options;
+  options.groove_dir = kGroove;
+  options.definitions = kSourceData / "genre_definitions.json";
+  auto r = derive_genre_profiles(options);
+  ASSERT_TRUE(r) << r.error().describe();
+  ASSERT_TRUE(r->note_feel.has_value());
+  EXPECT_GT(r->note_feel_notes, 300000u);
+  const fs::path committed = kSourceData / kNoteFeelFile;
+  ASSERT_TRUE(fs::exists(committed)) << committed << " is not committed; run derive_profiles --groove";
+  EXPECT_TRUE(note_feel_text(*r->note_feel) == slurp(committed))
+      << committed << " differs from a fresh fit; rerun derive_profiles --groove";
+  auto shipped = read_note_feel_file(committed);
+  ASSERT_TRUE(shipped) << shipped.error().describe();
+  EXPECT_TRUE(*shipped == *r->note_feel);
 }
 
 TEST_F(DeriveFromGmd, OnlyTheTrainingSplitIsUsed) {

@@ -450,5 +450,114 @@ TEST(Humanize, SevenEightUsesTheMetricRoleMapping) {
   EXPECT_NEAR(snare_late / 8, measured_offset_ms(style, Lane::snare, 12), 8.0);
 }
 
+// A swung performance: eighth-note hats whose off-beats fall on the triplet position (2/3 of
+// the beat, 320 ticks in), kick on 1 and 3, snare on 2 and 4 a little late, with jitter.
+// Quantized to sixteenths, each swung off-beat lands on the beat's last sixteenth (360).
+Pattern swung_performance(int bars, std::uint64_t seed) {
+  Rng rng(seed);
+  Pattern p;
+  p.meter = Meter{4, 4};
+  p.tempo_bpm = kTempo;
+  p.length_ticks = p.meter.ticks_per_bar() * bars;
+  const auto noise = [&] { return static_cast<std::int64_t>(rng.below(9)) - 4; };
+  for (int b = 0; b < bars; ++b) {
+    const std::int64_t base = b * p.meter.ticks_per_bar();
+    for (int beat = 0; beat < 4; ++beat) {
+      p.hits.push_back({base + beat * 480 + noise(), 42, 90, 60});
+      p.hits.push_back({base + beat * 480 + 320 + noise(), 42, 60, 60});
+    }
+    p.hits.push_back({base + noise(), 36, 110, 60});
+    p.hits.push_back({base + 960 + noise(), 36, 105, 60});
+    p.hits.push_back({base + 480 + 8 + noise(), 38, 115, 60});
+    p.hits.push_back({base + 1440 + 8 + noise(), 38, 112, 60});
+  }
+  for (auto& h : p.hits) h.tick = std::max<std::int64_t>(0, h.tick);
+  p.sort_hits();
+  return p;
+}
+
+NoteFeelModel learned_from(const Pattern& take, const GrooveModel& style) {
+  NoteFeelTrainer trainer;
+  trainer.add(quantize_take(take), style);
+  const GbtOptions o{.trees = 60, .depth = 3, .shrinkage = 0.2, .subsample = 0.8, .min_leaf = 5, .bins = 32, .seed = 2};
+  auto m = trainer.fit(o, o);
+  EXPECT_TRUE(m) << m.error().describe();
+  return m ? *m : NoteFeelModel{};
+}
+
+TEST(HumanizeLearned, AmountZeroIsIdentity) {
+  const auto take = swung_performance(32, 21);
+  const auto style = style_from(take);
+  const NoteFeelModel model = learned_from(take, style.groove.sixteenth);
+  const auto in = quantized(swung_performance(4, 22));
+  auto out = humanize(in, style, HumanizeOptions{0.0, 3}, &model);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(bytes(*out), bytes(in));
+}
+
+TEST(HumanizeLearned, MovesSwungOffBeatsTowardsTheTripletPosition) {
+  const auto take = swung_performance(48, 23);
+  const auto style = style_from(take);
+  const NoteFeelModel model = learned_from(take, style.groove.sixteenth);
+  const auto in = quantized(swung_performance(8, 24));
+  auto out = humanize(in, style, HumanizeOptions{1.0, 5, 0.0}, &model);
+  ASSERT_TRUE(out) << out.error().message;
+  double offbeat = 0, onbeat = 0, snare = 0;
+  int n_off = 0, n_on = 0, n_snare = 0;
+  for (const auto& m : pair_up(in, *out)) {
+    const std::int64_t in_beat = m.grid % 480;
+    if (m.note == 42 && in_beat == 360) {
+      offbeat += static_cast<double>(m.tick - m.grid);
+      ++n_off;
+    } else if (m.note == 42 && in_beat == 0) {
+      onbeat += static_cast<double>(m.tick - m.grid);
+      ++n_on;
+    } else if (m.note == 38) {
+      snare += static_cast<double>(m.tick - m.grid);
+      ++n_snare;
+    }
+  }
+  ASSERT_EQ(n_off, 32);
+  // The off-beats come 40 ticks early (onto 320), the down-beats stay, the snare drags.
+  EXPECT_NEAR(offbeat / n_off, -40.0, 8.0);
+  EXPECT_NEAR(onbeat / n_on, 0.0, 6.0);
+  EXPECT_NEAR(snare / n_snare, 8.0, 5.0);
+  // A flat input takes the learned velocities: soft off-beats, loud backbeat.
+  for (const auto& m : pair_up(in, *out)) {
+    if (m.note == 42 && m.grid % 480 == 360) {
+      EXPECT_NEAR(m.velocity, 60, 6);
+    } else if (m.note == 38) {
+      EXPECT_NEAR(m.velocity, 113, 6);
+    }
+  }
+  // Same seed, same bytes.
+  auto again = humanize(in, style, HumanizeOptions{1.0, 5, 0.0}, &model);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(bytes(*again), bytes(*out));
+}
+
+TEST(HumanizeLearned, HalfAmountGoesHalfWayAndOtherMetersKeepTheStatistics) {
+  const auto take = swung_performance(32, 25);
+  const auto style = style_from(take);
+  const NoteFeelModel model = learned_from(take, style.groove.sixteenth);
+  const auto in = quantized(swung_performance(4, 26));
+  auto full = humanize(in, style, HumanizeOptions{1.0, 5, 0.0}, &model);
+  auto half = humanize(in, style, HumanizeOptions{0.5, 5, 0.0}, &model);
+  ASSERT_TRUE(full && half);
+  const auto f = pair_up(in, *full), h = pair_up(in, *half);
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    EXPECT_NEAR(static_cast<double>(h[i].tick - h[i].grid), static_cast<double>(f[i].tick - f[i].grid) / 2.0, 1.0);
+  }
+  // 3/4: the model (learned on 4/4 sixteenths) is not used, so the result equals humanize
+  // without it.
+  Pattern waltz = in;
+  waltz.meter = Meter{3, 4};
+  std::erase_if(waltz.hits, [](const Hit& hit) { return hit.tick % 1920 >= 1440; });
+  auto with = humanize(waltz, style, HumanizeOptions{1.0, 5}, &model);
+  auto without = humanize(waltz, style, HumanizeOptions{1.0, 5});
+  ASSERT_TRUE(with && without);
+  EXPECT_EQ(bytes(*with), bytes(*without));
+}
+
 }  // namespace
 }  // namespace mdg
