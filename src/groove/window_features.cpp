@@ -476,18 +476,60 @@ Result<double> two_sample_accuracy(const FeatureRows& a, const FeatureRows& b,
                     std::to_string(folds) + " rows per sample (got " + std::to_string(a.size()) +
                     " and " + std::to_string(b.size()) + ")");
   }
-  // Stratified folds: each sample shuffled on its own, then dealt round-robin.
+  // Every row its own group: the stratified, ungrouped test.
+  std::vector<int> ga(a.size()), gb(b.size());
+  std::iota(ga.begin(), ga.end(), 0);
+  std::iota(gb.begin(), gb.end(), 0);
+  return two_sample_accuracy(a, ga, b, gb, options);
+}
+
+Result<double> two_sample_accuracy(const FeatureRows& a, std::span<const int> groups_a,
+                                   const FeatureRows& b, std::span<const int> groups_b,
+                                   const TwoSampleOptions& options) {
+  if (options.folds < 2 || options.folds > 20) {
+    return fail(Errc::invalid_argument, "folds = " + std::to_string(options.folds) +
+                                            " is out of range; allowed: 2 to 20");
+  }
+  if (groups_a.size() != a.size() || groups_b.size() != b.size()) {
+    return fail(Errc::invalid_argument,
+                "two-sample test: each row needs one group id (got " + std::to_string(groups_a.size()) +
+                    " ids for " + std::to_string(a.size()) + " rows and " + std::to_string(groups_b.size()) +
+                    " ids for " + std::to_string(b.size()) + ")");
+  }
+  const auto distinct = [](std::span<const int> groups) {
+    std::vector<int> ids(groups.begin(), groups.end());
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+  };
+  auto ids_a = distinct(groups_a);
+  auto ids_b = distinct(groups_b);
+  if (ids_a.size() < 2 || ids_b.size() < 2) {
+    return fail(Errc::invalid_argument,
+                "two-sample test needs at least 2 groups (sources) per sample (got " +
+                    std::to_string(ids_a.size()) + " and " + std::to_string(ids_b.size()) + ")");
+  }
+  const std::size_t folds =
+      std::min({static_cast<std::size_t>(options.folds), ids_a.size(), ids_b.size()});
+  // Stratified folds: each sample's groups shuffled on their own, then dealt round-robin.
   Rng rng(options.seed);
-  const auto deal = [&](std::size_t n) {
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
-    std::vector<std::size_t> fold(n);
-    for (std::size_t i = 0; i < n; ++i) fold[order[i]] = i % folds;
+  const auto deal = [&](std::vector<int>& ids, std::span<const int> groups) {
+    const std::size_t n = ids.size();
+    for (std::size_t i = n; i > 1; --i) std::swap(ids[i - 1], ids[rng.below(i)]);
+    std::vector<std::size_t> fold_of_group(n);
+    std::vector<std::pair<int, std::size_t>> fold_by_id(n);
+    for (std::size_t i = 0; i < n; ++i) fold_by_id[i] = {ids[i], i % folds};
+    std::sort(fold_by_id.begin(), fold_by_id.end());
+    std::vector<std::size_t> fold(groups.size());
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      const auto it = std::lower_bound(fold_by_id.begin(), fold_by_id.end(),
+                                       std::pair<int, std::size_t>{groups[i], 0});
+      fold[i] = it->second;
+    }
     return fold;
   };
-  const auto fold_a = deal(a.size());
-  const auto fold_b = deal(b.size());
+  const auto fold_a = deal(ids_a, groups_a);
+  const auto fold_b = deal(ids_b, groups_b);
   std::vector<int> truth, predicted;
   for (std::size_t k = 0; k < folds; ++k) {
     FeatureRows train;

@@ -136,4 +136,15 @@ struct TwoSampleOptions {
 [[nodiscard]] Result<double> two_sample_accuracy(const FeatureRows& a, const FeatureRows& b,
                                                  const TwoSampleOptions& options = {});
 
+// The same test with folds dealt by group: rows that share a group id (windows cut from one
+// take or one generated file) always fall in the same fold, so the classifier is judged on
+// sources it has not seen and cannot tell the samples apart by recognising a source it
+// learned. The fold count is min(options.folds, groups in a, groups in b); each sample needs
+// at least 2 groups. Errc::invalid_argument when a group list's length differs from its
+// sample's or a sample has fewer than 2 groups. With every row its own group this is the
+// ungrouped test, fold for fold.
+[[nodiscard]] Result<double> two_sample_accuracy(const FeatureRows& a, std::span<const int> groups_a,
+                                                 const FeatureRows& b, std::span<const int> groups_b,
+                                                 const TwoSampleOptions& options = {});
+
 }  // namespace mdg
