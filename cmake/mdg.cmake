@@ -25,5 +25,10 @@ function(mdg_test name)
     MDG_SOURCE_DATA_DIR="${MDG_SOURCE_DATA_DIR}"
     MDG_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared"
     MDG_CLI_PATH="${PROJECT_BINARY_DIR}/apps/cli/mididrumigen")
+  if(MDG_SANITIZE)
+    # Lets the few tests that refit a whole model from the dataset run only in the optimized
+    # build (the sanitizer pass re-runs every other test).
+    target_compile_definitions(test_${name} PRIVATE MDG_SANITIZED=1)
+  endif()
   gtest_discover_tests(test_${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300)
 endfunction()

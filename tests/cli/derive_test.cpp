@@ -108,6 +108,10 @@ TEST_F(DeriveFromGmd, CommittedProfilesMatchByteForByte) {
 // The note feel model (groove/note_feel.hpp) learned from the same takes: the committed
 // data/feel/note_feel.txt must be exactly what a fresh fit writes (the fit is seeded).
 TEST(NoteFeelFromGmd, CommittedModelMatchesAFreshFitByteForByte) {
+#ifdef MDG_SANITIZED
+  GTEST_SKIP() << "the note feel fit (600 + 600 trees over 331,000 notes) is checked in the optimized build; "
+                  "unoptimized under the sanitizers it would outlast the test timeout";
+#endif
   if (!fs::exists(kGroove / "info.csv")) GTEST_SKIP() << "no Groove MIDI Dataset at " << kGroove;
   DeriveOptions options;
   options.groove_dir = kGroove;
