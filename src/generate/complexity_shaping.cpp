@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <tuple>
 
+#include "groove/analyzer.hpp"
+
 namespace mdg {
 namespace {
 
@@ -66,26 +68,9 @@ void sort_candidates(std::vector<Candidate>& c) {
 ComplexityShaping::ComplexityShaping(const BarPlan& plan, const Meter& meter, const GrooveModel& beat,
                                      const TraitShaping& shaping)
     : plan_(plan), beat_(beat), shaping_(shaping) {
-  // The analyzer's metric weights, on the plan's own slots: the downbeat 0, the middle of a
-  // bar of an even number of groups -1, other group starts -2, eighth notes (and every
-  // triplet) -3, the rest -4.
-  const auto groups = meter.beat_groups();
-  const std::int64_t unit = static_cast<std::int64_t>(kPpq) * 4 / meter.denominator;
-  std::vector<std::int64_t> starts;
-  std::int64_t at = 0;
-  for (int g : groups) {
-    starts.push_back(at);
-    at += g * unit;
-  }
-  const bool halves = groups.size() >= 2 && groups.size() % 2 == 0;
-  const std::int64_t half = halves ? starts[groups.size() / 2] : -1;
+  // The analyzer's metric weights, on the plan's own slots.
   for (const Slot& s : plan.slots) {
-    int w = -4;
-    if (s.tick == 0) w = 0;
-    else if (s.tick == half) w = -1;
-    else if (std::find(starts.begin(), starts.end(), s.tick) != starts.end()) w = -2;
-    else if (s.tick % (kPpq / 2) == 0 || plan.subdivision == Subdivision::triplet) w = -3;
-    weights_.push_back(w);
+    weights_.push_back(metric_weight(meter, plan.subdivision, s.tick));
     const std::int64_t offset = s.tick - s.beat_start;
     // Between the eighths: sixteenths off the eighth grid; on a triplet grid the middle
     // triplet of a quarter-note beat (the last one is the swung eighth).

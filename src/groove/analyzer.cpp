@@ -94,33 +94,27 @@ Result<void> validate(const AnalyzerOptions& o) {
   return {};
 }
 
+int metric_weight(const Meter& meter, Subdivision subdivision, std::int64_t tick) {
+  if (tick == 0) return 0;
+  const std::int64_t unit = static_cast<std::int64_t>(kPpq) * 4 / meter.denominator;
+  const auto groups = meter.beat_groups();
+  std::int64_t at = 0;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (at == tick) {
+      const bool half = groups.size() >= 2 && groups.size() % 2 == 0 && g == groups.size() / 2;
+      return half ? -1 : -2;
+    }
+    at += groups[g] * unit;
+  }
+  return tick % (kPpq / 2) == 0 || subdivision == Subdivision::triplet ? -3 : -4;
+}
+
 std::vector<int> metric_weights(const Grid& grid) {
   const int steps = grid.steps_per_bar();
   const std::int64_t per_step = kPpq / grid.steps_per_quarter();
-  const std::int64_t unit = static_cast<std::int64_t>(kPpq) * 4 / grid.meter.denominator;
-  const auto groups = grid.meter.beat_groups();
-  std::vector<std::int64_t> starts;
-  std::int64_t at = 0;
-  for (int g : groups) {
-    starts.push_back(at);
-    at += g * unit;
-  }
-  const bool halves = groups.size() >= 2 && groups.size() % 2 == 0;
-  const std::int64_t half = halves ? starts[groups.size() / 2] : -1;
   std::vector<int> weights(static_cast<std::size_t>(std::max(steps, 0)));
   for (int s = 0; s < steps; ++s) {
-    const std::int64_t t = s * per_step;
-    int w = -4;
-    if (t == 0) {
-      w = 0;
-    } else if (t == half) {
-      w = -1;
-    } else if (std::find(starts.begin(), starts.end(), t) != starts.end()) {
-      w = -2;
-    } else if (t % (kPpq / 2) == 0 || grid.subdivision == Subdivision::triplet) {
-      w = -3;
-    }
-    weights[static_cast<std::size_t>(s)] = w;
+    weights[static_cast<std::size_t>(s)] = metric_weight(grid.meter, grid.subdivision, s * per_step);
   }
   return weights;
 }

@@ -151,6 +151,11 @@ inline constexpr double kTripletSwingRatio = 1.5;
 // Longuet-Higgins & Lee (1984): bar 0, half bar -1, beats -2, eighths -3, finer -4.
 [[nodiscard]] std::vector<int> metric_weights(const Grid& grid);
 
+// The same weight for one position `tick` (from the bar's start) of a bar in `meter` played on
+// a `subdivision` grid: 0 at the downbeat, -1 at the middle of a bar of an even number of beat
+// groups, -2 at other group starts, -3 on the eighths (every triplet), -4 elsewhere.
+[[nodiscard]] int metric_weight(const Meter& meter, Subdivision subdivision, std::int64_t tick);
+
 // The GM note a synth plays for a note the Groove MIDI Dataset's TD-11 kit wrote:
 // 22 -> 42, 26 -> 46, 58 -> 43; notes outside GM 35-81 -> 0 (use the lane default).
 [[nodiscard]] DrumNote gm_playable_note(DrumNote note) noexcept;
