@@ -11,11 +11,10 @@
 namespace mdg {
 namespace {
 
-constexpr LaneMask bit(Lane lane) { return static_cast<LaneMask>(1U << lane_index(lane)); }
-constexpr LaneMask kKick = bit(Lane::kick);
-constexpr LaneMask kSnare = bit(Lane::snare);
-constexpr LaneMask kToms = bit(Lane::low_tom) | bit(Lane::mid_tom) | bit(Lane::high_tom);
-constexpr LaneMask kCymbals = bit(Lane::closed_hat) | bit(Lane::open_hat) | bit(Lane::ride);
+constexpr LaneMask kKick = lane_bit(Lane::kick);
+constexpr LaneMask kSnare = lane_bit(Lane::snare);
+constexpr LaneMask kToms = lane_bit(Lane::low_tom) | lane_bit(Lane::mid_tom) | lane_bit(Lane::high_tom);
+constexpr LaneMask kCymbals = lane_bit(Lane::closed_hat) | lane_bit(Lane::open_hat) | lane_bit(Lane::ride);
 
 // A stroke added where the style plays that lane at that step in at least this share of bars.
 constexpr double kMinAddProb = 0.03;
@@ -36,11 +35,11 @@ constexpr double kSureGhost = 0.85;
 // hi-hat; a closed hi-hat under the ride is the foot pedal) and never the hi-hat open and
 // closed together.
 bool playable(LaneMask mask) {
-  const bool open = (mask & bit(Lane::open_hat)) != 0;
-  const bool closed = (mask & bit(Lane::closed_hat)) != 0;
+  const bool open = (mask & lane_bit(Lane::open_hat)) != 0;
+  const bool closed = (mask & lane_bit(Lane::closed_hat)) != 0;
   if (open && closed) return false;
-  const bool pedal = closed && (mask & bit(Lane::ride)) != 0;
-  const LaneMask hands = static_cast<LaneMask>(mask & ~kKick & ~(pedal ? bit(Lane::closed_hat) : 0));
+  const bool pedal = closed && (mask & lane_bit(Lane::ride)) != 0;
+  const LaneMask hands = static_cast<LaneMask>(mask & ~kKick & ~(pedal ? lane_bit(Lane::closed_hat) : 0));
   return std::popcount(static_cast<unsigned>(hands)) <= 2;
 }
 
@@ -113,7 +112,7 @@ int ComplexityShaping::syncopation(const LaneMask* bar, const std::vector<bool>*
     // The renderer plays a stroke as a ghost note with the step's measured probability:
     // clear cases are counted as they will sound, uncertain ones as `uncertain_accents`.
     auto accent = [&](Lane lane) {
-      if ((bar[i] & bit(lane)) == 0) return false;
+      if ((bar[i] & lane_bit(lane)) == 0) return false;
       if (lane == Lane::snare && ghosts != nullptr && (*ghosts)[offset + i]) return false;
       const double g = ghost_prob(i, lane);
       return g < kSureAccent || (g < kSureGhost && uncertain_accents);
@@ -145,7 +144,7 @@ void ComplexityShaping::thin(std::vector<LaneMask>& masks, std::vector<bool>& fo
       const std::size_t cell = bar * slots + i;
       const bool strong = plan_.slots[i].strong;
       for (Lane lane : kAllLanes) {
-        const LaneMask b = bit(lane);
+        const LaneMask b = lane_bit(lane);
         if ((masks[cell] & b) == 0) continue;
         double weight = 0.0;
         if (b == kSnare && !strong) {
@@ -198,7 +197,7 @@ void ComplexityShaping::add(std::vector<LaneMask>& masks, std::vector<bool>& for
       const std::size_t cell = bar * slots + i;
       const LaneMask mask = masks[cell];
       groove_hits += std::popcount(static_cast<unsigned>(mask));
-      if ((mask & bit(Lane::crash)) != 0) continue;
+      if ((mask & lane_bit(Lane::crash)) != 0) continue;
       const bool strong = plan_.slots[i].strong;
       // An accent here anticipates the next stronger position when nothing accented sits
       // in between.
@@ -213,7 +212,7 @@ void ComplexityShaping::add(std::vector<LaneMask>& masks, std::vector<bool>& for
         }
       }
       for (Lane lane : kAddable) {
-        const LaneMask b = bit(lane);
+        const LaneMask b = lane_bit(lane);
         if ((mask & b) != 0) continue;
         const double p = onset_prob(i, lane_index(lane));
         if (p < kMinAddProb) continue;

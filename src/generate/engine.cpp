@@ -17,10 +17,9 @@
 namespace mdg {
 namespace {
 
-constexpr LaneMask bit(Lane lane) { return static_cast<LaneMask>(1U << lane_index(lane)); }
 constexpr LaneMask kSnareOrToms =
-    bit(Lane::snare) | bit(Lane::low_tom) | bit(Lane::mid_tom) | bit(Lane::high_tom);
-constexpr LaneMask kTimekeepers = bit(Lane::closed_hat) | bit(Lane::open_hat) | bit(Lane::ride);
+    lane_bit(Lane::snare) | lane_bit(Lane::low_tom) | lane_bit(Lane::mid_tom) | lane_bit(Lane::high_tom);
+constexpr LaneMask kTimekeepers = lane_bit(Lane::closed_hat) | lane_bit(Lane::open_hat) | lane_bit(Lane::ride);
 
 // Core-bar choice: the temperature of the draw among candidates (in typicality units) and
 // the bonus per hit of distance from the other variations' cores (up to kCoreSpreadCap hits).
@@ -102,8 +101,8 @@ LaneMask sample_mask(const StepTransitions& t, const Context& context, double le
   std::size_t n = 0;
   for (const auto& mc : *candidates) {
     double w = static_cast<double>(mc.count) * std::pow(lean, std::popcount(mc.mask));
-    if ((mc.mask & (bit(Lane::kick) | bit(Lane::snare))) != 0) w *= accent;
-    if ((mc.mask & bit(Lane::kick)) != 0) w *= kick;
+    if ((mc.mask & (lane_bit(Lane::kick) | lane_bit(Lane::snare))) != 0) w *= accent;
+    if ((mc.mask & lane_bit(Lane::kick)) != 0) w *= kick;
     if (fill) w *= (mc.mask & kSnareOrToms) != 0 ? 3.0 : ((mc.mask & ~kTimekeepers) == 0 ? 0.4 : 1.0);
     if (shaping != nullptr) w *= shaping->mask_weight(mc.mask, strong);
     weights[n++] = w;
@@ -185,7 +184,7 @@ struct Engine {
       for (Lane lane : kAllLanes) {
         const auto& steps = beat.lanes[lane_index(lane)].steps;
         const double p = std::clamp(step < steps.size() ? steps[step].onset_prob : 0.0, 0.02, 0.98);
-        const bool hit = (bar[i] & bit(lane)) != 0;
+        const bool hit = (bar[i] & lane_bit(lane)) != 0;
         likelihood += std::log(hit ? p : 1.0 - p);
         if (p >= 0.5 && !hit) anchors += std::log((1.0 - p) / p);
       }
@@ -232,7 +231,7 @@ struct Engine {
   // not part of the groove the variation repeats, so the core leaves it to the phrase
   // marking below. A crash the groove rides on (other slots too) stays.
   static std::vector<LaneMask> without_marker_crash(std::vector<LaneMask> bar) {
-    constexpr LaneMask crash = bit(Lane::crash);
+    constexpr LaneMask crash = lane_bit(Lane::crash);
     if (bar.empty() || (bar[0] & crash) == 0) return bar;
     if (std::none_of(bar.begin() + 1, bar.end(), [](LaneMask m) { return (m & crash) != 0; })) {
       bar[0] = static_cast<LaneMask>(bar[0] & ~crash);
@@ -292,8 +291,8 @@ struct Engine {
     for (std::size_t i = from; i < slots(); ++i) {
       const std::size_t part = (i - from) * kRun.size() / std::max<std::size_t>(len, 1);
       const bool play = len <= 4 || (i - from) % 2 == 0 || rng.chance(0.6);
-      bar[i] = play ? bit(kRun[part]) : 0;
-      if (plan.slots[i].strong) bar[i] |= bit(Lane::kick);
+      bar[i] = play ? lane_bit(kRun[part]) : 0;
+      if (plan.slots[i].strong) bar[i] |= lane_bit(Lane::kick);
     }
   }
 
@@ -306,13 +305,13 @@ struct Engine {
     const LaneStats& snare = beat.lanes[lane_index(Lane::snare)];
     for (std::size_t i = 0; i < groove_end; ++i) {
       const Slot& s = plan.slots[i];
-      if (s.strong || (bar[i] & (bit(Lane::snare) | bit(Lane::kick))) != 0) continue;
+      if (s.strong || (bar[i] & (lane_bit(Lane::snare) | lane_bit(Lane::kick))) != 0) continue;
       const auto step = static_cast<std::size_t>(s.source_step);
       if (step >= snare.steps.size()) continue;
       const StepStats& st = snare.steps[step];
       const double evidence = st.onset_prob * std::max(st.ghost_prob, 0.15) + 0.02;
       if (rng.chance(std::clamp(extra * evidence * 0.75, 0.0, 0.5))) {
-        bar[i] |= bit(Lane::snare);
+        bar[i] |= lane_bit(Lane::snare);
         forced[offset + i] = true;
       }
     }
@@ -446,10 +445,10 @@ Variation render(const Engine& e, const std::vector<LaneMask>& natural, const st
       const LaneMask mask = static_cast<LaneMask>(masks[cell] | natural[cell]);
       if (mask == 0) continue;
       for (Lane lane : kAllLanes) {
-        if ((mask & bit(lane)) == 0) continue;
+        if ((mask & lane_bit(lane)) == 0) continue;
         const auto li = lane_index(lane);
-        const bool sampled = (natural[cell] & bit(lane)) != 0;
-        const bool kept = (masks[cell] & bit(lane)) != 0;
+        const bool sampled = (natural[cell] & lane_bit(lane)) != 0;
+        const bool kept = (masks[cell] & lane_bit(lane)) != 0;
         Rng own = added.fork(static_cast<std::uint64_t>(cell) * kLaneCount + li);
         Rng& r = sampled ? rng : own;
         const bool forced = sampled ? natural_ghosts[cell] : forced_ghosts[cell];
@@ -463,7 +462,7 @@ Variation render(const Engine& e, const std::vector<LaneMask>& natural, const st
         if (sig != nullptr) {
           const auto core = static_cast<std::size_t>(bar) % sig->size();
           const WrittenHit& w = sig->written[core][i][li];
-          if (w.velocity > 0 && (sig->bars[core][i] & bit(lane)) != 0) written = &w;
+          if (w.velocity > 0 && (sig->bars[core][i] & lane_bit(lane)) != 0) written = &w;
         }
         if (written != nullptr) ghost = written->velocity <= kGhostVelocity;
         const double plain = feel.quantized_velocity(lane, s.source_step, ghost);
@@ -675,8 +674,8 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
         if (!after_fill && (bar % phrase != 0 || crash_phrase_start <= 0.0)) continue;
         if (!rng.chance(after_fill ? crash_after_fill : crash_phrase_start)) continue;
         LaneMask& down = masks[static_cast<std::size_t>(bar) * slots];
-        down = static_cast<LaneMask>((down | bit(Lane::crash) | bit(Lane::kick)) &
-                                     ~(bit(Lane::closed_hat) | bit(Lane::open_hat)));
+        down = static_cast<LaneMask>((down | lane_bit(Lane::crash) | lane_bit(Lane::kick)) &
+                                     ~(lane_bit(Lane::closed_hat) | lane_bit(Lane::open_hat)));
       }
       natural_core.assign(masks.begin(), masks.begin() + static_cast<std::ptrdiff_t>(slots));
       natural_masks = masks;

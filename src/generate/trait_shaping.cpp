@@ -7,16 +7,15 @@
 namespace mdg {
 namespace {
 
-constexpr LaneMask bit(Lane lane) { return static_cast<LaneMask>(1U << lane_index(lane)); }
 
 // The one lane a linear player keeps where several coincide.
 LaneMask leading_voice(LaneMask mask, bool downbeat) {
-  if (downbeat && (mask & bit(Lane::kick)) != 0) return bit(Lane::kick);
-  if ((mask & bit(Lane::snare)) != 0) return bit(Lane::snare);
-  if ((mask & bit(Lane::kick)) != 0) return bit(Lane::kick);
+  if (downbeat && (mask & lane_bit(Lane::kick)) != 0) return lane_bit(Lane::kick);
+  if ((mask & lane_bit(Lane::snare)) != 0) return lane_bit(Lane::snare);
+  if ((mask & lane_bit(Lane::kick)) != 0) return lane_bit(Lane::kick);
   for (Lane lane : {Lane::low_tom, Lane::mid_tom, Lane::high_tom, Lane::crash, Lane::ride,
                     Lane::open_hat, Lane::closed_hat}) {
-    if ((mask & bit(lane)) != 0) return bit(lane);
+    if ((mask & lane_bit(lane)) != 0) return lane_bit(lane);
   }
   return mask;
 }
@@ -39,10 +38,10 @@ TraitShaping::TraitShaping(const StyleTraits& traits) noexcept
 double TraitShaping::mask_weight(LaneMask mask, bool strong) const noexcept {
   if (neutral_) return 1.0;
   double w = 1.0;
-  if (!strong && (mask & bit(Lane::kick)) != 0) w *= kick_density_;
+  if (!strong && (mask & lane_bit(Lane::kick)) != 0) w *= kick_density_;
   // Never quite zero: a context whose every continuation opens the hat must still draw
   // something; the bar pass closes what gets through.
-  if ((mask & bit(Lane::open_hat)) != 0) w *= std::max(open_hat_, 0.02);
+  if ((mask & lane_bit(Lane::open_hat)) != 0) w *= std::max(open_hat_, 0.02);
   const int lanes = std::popcount(static_cast<unsigned>(mask));
   if (linear_ > 0.0 && lanes > 1) w *= std::pow(1.0 - kLinearWeight * linear_, lanes - 1);
   return w;
@@ -52,8 +51,8 @@ void TraitShaping::shape_bar(std::vector<LaneMask>& bar, const BarPlan& plan, st
                              Rng& rng) const {
   if (neutral_) return;
   const std::size_t end = std::min({groove_end, bar.size(), plan.slots.size()});
-  constexpr LaneMask kClosed = bit(Lane::closed_hat);
-  constexpr LaneMask kOpen = bit(Lane::open_hat);
+  constexpr LaneMask kClosed = lane_bit(Lane::closed_hat);
+  constexpr LaneMask kOpen = lane_bit(Lane::open_hat);
 
   if (open_hat_ > 1.0) {
     const double p = std::min(kMaxOpen, kOpenPerUnit * (open_hat_ - 1.0));
@@ -80,7 +79,7 @@ void TraitShaping::shape_bar(std::vector<LaneMask>& bar, const BarPlan& plan, st
     int from_beat = 0;
     if (rng.chance(0.5)) from_beat = plan.beats / 2;
     for (std::size_t i = 0; i < end; ++i) {
-      if (plan.slots[i].beat >= from_beat) bar[i] = static_cast<LaneMask>(bar[i] | bit(Lane::kick));
+      if (plan.slots[i].beat >= from_beat) bar[i] = static_cast<LaneMask>(bar[i] | lane_bit(Lane::kick));
     }
   }
 }

@@ -19,6 +19,10 @@ inline constexpr std::uint32_t kMinNoteVelocityHits = 8;
 
 // Bit i set = lane i hits at that step.
 using LaneMask = std::uint16_t;
+// The bit of `lane` in a LaneMask.
+[[nodiscard]] constexpr LaneMask lane_bit(Lane lane) noexcept {
+  return static_cast<LaneMask>(1U << lane_index(lane));
+}
 
 // Statistics of one lane at one grid step, over all analysed bars.
 struct StepStats {

@@ -36,11 +36,6 @@ ProviderFailure bad_response(std::string message) {
   return f;
 }
 
-std::string strip_slash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
 bool ends_with_segment(std::string_view url, std::string_view segment) {
   return url.ends_with(segment) && url.size() > segment.size() &&
          url[url.size() - segment.size() - 1] == '/';
@@ -55,7 +50,7 @@ void common_headers(HttpRequest& r) {
 }  // namespace
 
 std::string endpoint_url(const ProviderSettings& settings) {
-  const std::string base = strip_slash(settings.base_url);
+  const std::string base = without_trailing_slashes(settings.base_url);
   switch (settings.kind) {
     case ProviderKind::openai:
     case ProviderKind::openai_compatible: return base + "/chat/completions";

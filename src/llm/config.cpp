@@ -62,11 +62,6 @@ const Known* known(std::string_view name) {
   return nullptr;
 }
 
-std::string strip_slash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
 Result<std::string> get_string(const json& j, const std::string& path, bool allow_empty) {
   if (!j.is_string() || (!allow_empty && j.get<std::string>().empty())) {
     return fail(Errc::invalid_argument,
@@ -175,7 +170,7 @@ Result<void> merge_provider(GenerationConfig& config, const std::string& name, c
                  set_int("max_retries", p.max_retries, 0, 10)}) {
     if (!r) return r;
   }
-  p.base_url = strip_slash(p.base_url);
+  p.base_url = without_trailing_slashes(p.base_url);
   return {};
 }
 
@@ -407,7 +402,7 @@ Result<GenerationConfig> apply_environment(GenerationConfig config, const EnvLoo
           return fail(Errc::invalid_argument, std::string(k->base_env) + ": '" + *url +
                                                   "' must start with http:// or https://");
         }
-        p.base_url = strip_slash(*url);
+        p.base_url = without_trailing_slashes(*url);
       }
     }
     if (!p.api_key_env.empty()) {

@@ -1,5 +1,6 @@
 #include "llm/http.hpp"
 
+#include "core/text.hpp"
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -16,15 +17,6 @@ std::string lower(std::string_view s) {
     return static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
   });
   return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
-                        s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return s;
 }
 
 struct Sink {
@@ -54,8 +46,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   }
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) return n;  // blank line ending the block
-  sink->response->headers.emplace_back(lower(trim(line.substr(0, colon))),
-                                       std::string(trim(line.substr(colon + 1))));
+  sink->response->headers.emplace_back(lower(trim_space(line.substr(0, colon))),
+                                       std::string(trim_space(line.substr(colon + 1))));
   return n;
 }
 
@@ -91,6 +83,11 @@ std::optional<std::string> HttpResponse::header(std::string_view name) const {
     if (it->first == key) return it->second;
   }
   return std::nullopt;
+}
+
+std::string without_trailing_slashes(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
 }
 
 std::string redact(std::string text, std::string_view secret) {
@@ -174,7 +171,7 @@ std::expected<HttpResponse, HttpError> http_send(const HttpRequest& request) {
       error.message = "the answer exceeded " + std::to_string(request.max_response_bytes) +
                       " bytes";
     } else if (error_buffer[0] != '\0') {
-      error.message = std::string(trim(error_buffer));
+      error.message = std::string(trim_space(error_buffer));
     } else {
       error.message = curl_easy_strerror(rc);
     }

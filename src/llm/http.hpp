@@ -63,4 +63,7 @@ class CurlGlobal {
 // `text` with every occurrence of `secret` replaced by "[redacted]" (no-op for an empty secret).
 [[nodiscard]] std::string redact(std::string text, std::string_view secret);
 
+// `url` without trailing '/' characters, so a path can be appended with one.
+[[nodiscard]] std::string without_trailing_slashes(std::string url);
+
 }  // namespace mdg::llm

@@ -1,5 +1,6 @@
 #include "llm/reply.hpp"
 
+#include "core/text.hpp"
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -52,13 +53,6 @@ struct Extracted {
   bool found_balanced = false;  // a balanced object that did not parse
 };
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
-}
-
 // Tries the objects opening in `region`, first to last, up to kMaxCandidates of them.
 void scan_region(std::string_view region, Extracted& out, std::size_t& tries) {
   std::size_t pos = 0;
@@ -94,7 +88,7 @@ void scan_region(std::string_view region, Extracted& out, std::size_t& tries) {
 
 Extracted extract(std::string_view raw) {
   Extracted out;
-  std::string_view text = trim(raw);
+  std::string_view text = trim_space(raw);
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   std::size_t tries = 0;
   // A fenced block first: models that add prose put the JSON there.

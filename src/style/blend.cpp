@@ -244,12 +244,6 @@ Result<GrooveModel> blend_model(const std::vector<Member>& all) {
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 std::string blend_form() { return "write it as \"Name A:0.7,Name B:0.3\" with 2-4 members and weights > 0"; }
 
 }  // namespace
@@ -358,14 +352,14 @@ Result<StyleProfile> blend(std::span<const std::pair<StyleProfile, double>> memb
 
 Result<std::vector<BlendMember>> parse_blend(std::string_view text) {
   std::vector<BlendMember> out;
-  if (trim(text).empty()) return fail(Errc::invalid_argument, "--blend is empty; " + blend_form());
+  if (trim_space(text).empty()) return fail(Errc::invalid_argument, "--blend is empty; " + blend_form());
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t comma = std::min(text.find(',', start), text.size());
-    const std::string_view part = trim(text.substr(start, comma - start));
+    const std::string_view part = trim_space(text.substr(start, comma - start));
     start = comma + 1;
     const std::size_t colon = part.rfind(':');
-    const std::string_view name = trim(part.substr(0, colon == std::string_view::npos ? part.size() : colon));
+    const std::string_view name = trim_space(part.substr(0, colon == std::string_view::npos ? part.size() : colon));
     if (name.empty()) {
       return fail(Errc::invalid_argument, "--blend member '" + std::string(part) + "' has no name; " + blend_form());
     }
@@ -373,7 +367,7 @@ Result<std::vector<BlendMember>> parse_blend(std::string_view text) {
       return fail(Errc::invalid_argument, "--blend member '" + std::string(name) +
                                               "' has no weight; write it as '" + std::string(name) + ":0.5'");
     }
-    const std::string_view wt = trim(part.substr(colon + 1));
+    const std::string_view wt = trim_space(part.substr(colon + 1));
     double weight = 0.0;
     const auto [ptr, ec] = std::from_chars(wt.data(), wt.data() + wt.size(), weight);
     if (wt.empty() || ec != std::errc{} || ptr != wt.data() + wt.size() || !std::isfinite(weight) || weight <= 0.0) {

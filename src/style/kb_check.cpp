@@ -62,13 +62,6 @@ bool contains(const std::array<std::string_view, N>& items, std::string_view val
   return std::find(items.begin(), items.end(), value) != items.end();
 }
 
-std::string number_text(double v) {
-  if (v == std::floor(v) && std::fabs(v) < 1e9) return std::to_string(static_cast<long long>(v));
-  std::string s = std::to_string(v);
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  return s;
-}
-
 std::set<std::string> ids_in(const fs::path& dir) {
   std::set<std::string> ids;
   std::error_code ec;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/meter.hpp"
+#include "core/text.hpp"
 
 namespace mdg {
 namespace {
@@ -45,14 +46,6 @@ constexpr std::array kSpecs = {
 constexpr std::size_t kGenerateCount = 11;
 constexpr std::size_t kHumanizeFirst = 10;
 static_assert(kSpecs[kGenerateCount - 1].name == "seed" && kSpecs[kHumanizeFirst].name == "seed");
-
-std::string number_text(double v) {
-  if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
-  std::string s = std::to_string(v);
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
-}
 
 }  // namespace
 

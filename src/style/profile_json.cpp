@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/meter.hpp"
+#include "core/text.hpp"
 #include "groove/groove_json.hpp"
 
 namespace mdg {
@@ -32,15 +33,6 @@ std::string join(std::initializer_list<std::string_view> items) {
     out += item;
   }
   return out;
-}
-
-std::string number_text(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
-    return std::to_string(static_cast<long long>(v));
-  }
-  std::ostringstream s;
-  s << v;
-  return s.str();
 }
 
 std::string join_path(std::string_view parent, std::string_view key) {
