@@ -20,7 +20,7 @@ generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 
 CC=clang-19 CXX=clang++-19 cmake -S "$root" -B "$build" "${generator[@]}" \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMDG_FUZZ=ON -DMDG_BUILD_TESTS=OFF -DMDG_BUILD_BENCH=OFF >/dev/null
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_UNITY_BUILD=ON -DMDG_FUZZ=ON -DMDG_BUILD_TESTS=OFF -DMDG_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build" --target midi_fuzz llm_reply_fuzz -j "${MDG_FUZZ_JOBS:-2}"
 
 failed=0

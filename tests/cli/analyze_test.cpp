@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-namespace mdg {
+namespace mdg::analyze_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -92,4 +92,4 @@ TEST(Analyze, WholeGrooveMidiDataset) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::analyze_test

@@ -16,7 +16,7 @@
 #include "cli_runner.hpp"
 #include "midi/midi_file.hpp"
 
-namespace mdg {
+namespace mdg::cli_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -233,4 +233,4 @@ TEST(Cli, ListShowsArtistsAndGenres) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::cli_test

@@ -13,7 +13,7 @@
 
 #include "style/library.hpp"
 
-namespace mdg {
+namespace mdg::derive_kb_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -226,4 +226,4 @@ TEST(DeriveKbFixture, BadInputsAreErrors) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::derive_kb_test

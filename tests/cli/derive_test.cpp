@@ -12,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-namespace mdg {
+namespace mdg::derive_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -179,4 +179,4 @@ TEST_F(DeriveFromGmd, GhostNotesSyncopationAndFills) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::derive_test

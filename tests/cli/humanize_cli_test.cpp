@@ -16,7 +16,7 @@
 #include "cli_runner.hpp"
 #include "midi/midi_file.hpp"
 
-namespace mdg {
+namespace mdg::humanize_cli_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -154,4 +154,4 @@ TEST(CliBlend, BadBlendsAreRefusedClearly) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::humanize_cli_test

@@ -9,7 +9,7 @@
 
 #include "cli_runner.hpp"
 
-namespace mdg {
+namespace mdg::kb_cli_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -157,4 +157,4 @@ TEST(KbCli, ArtistsListsAndFilters) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::kb_cli_test

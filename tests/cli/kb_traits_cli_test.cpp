@@ -5,7 +5,7 @@
 
 #include "cli_runner.hpp"
 
-namespace mdg {
+namespace mdg::kb_traits_cli_test {
 namespace {
 
 using test::cli;
@@ -68,4 +68,4 @@ TEST(SimilarCli, BadInputExitCodes) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::kb_traits_cli_test

@@ -9,7 +9,7 @@
 #include "fake_http_server.hpp"
 #include "midi/midi_file.hpp"
 
-namespace mdg {
+namespace mdg::llm_cli_test {
 namespace {
 
 using nlohmann::json;
@@ -332,4 +332,4 @@ TEST_F(LlmCli, NoKeyMeansLocalAndUnknownProviderIsAParameterError) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::llm_cli_test

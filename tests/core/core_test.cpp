@@ -9,7 +9,7 @@
 #include "core/rng.hpp"
 #include "core/text.hpp"
 
-namespace mdg {
+namespace mdg::core_test {
 namespace {
 
 TEST(Meter, ParsesSupportedSignatures) {
@@ -137,9 +137,9 @@ TEST(Text, EditDistance) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::core_test
 
-namespace mdg {
+namespace mdg::core_test {
 namespace {
 
 TEST(PatternTempo, TheLastChangeAtOrBeforeATick) {
@@ -155,4 +155,4 @@ TEST(PatternTempo, TheLastChangeAtOrBeforeATick) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::core_test

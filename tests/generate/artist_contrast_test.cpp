@@ -11,7 +11,7 @@
 #include "groove/analyzer.hpp"
 #include "style/library.hpp"
 
-namespace mdg {
+namespace mdg::artist_contrast_test {
 namespace {
 
 struct Measured {
@@ -135,4 +135,4 @@ TEST(ArtistContrast, DoubleKickRunsInTheShareOfBarsTheEntrySays) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::artist_contrast_test

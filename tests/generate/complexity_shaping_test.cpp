@@ -12,7 +12,7 @@
 #include "groove/analyzer.hpp"
 #include "style/library.hpp"
 
-namespace mdg {
+namespace mdg::complexity_shaping_test {
 namespace {
 
 constexpr std::array<double, 5> kLevels = {0.0, 0.25, 0.5, 0.75, 1.0};
@@ -176,4 +176,4 @@ TEST(Complexity, AddedStrokesArePlayable) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::complexity_shaping_test

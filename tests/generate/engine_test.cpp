@@ -10,7 +10,7 @@
 #include "groove/analyzer.hpp"
 #include "midi/midi_file.hpp"
 
-namespace mdg {
+namespace mdg::engine_test {
 namespace {
 
 // A looped rock groove: kick on 1 and 3, snare on 2 and 4, eighth-note hats.
@@ -566,4 +566,4 @@ TEST(Generate, HumanizeMovesNotesOffTheGridWithinBounds) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::engine_test

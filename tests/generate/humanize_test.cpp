@@ -9,7 +9,7 @@
 #include "groove/analyzer.hpp"
 #include "midi/midi_file.hpp"
 
-namespace mdg {
+namespace mdg::humanize_test {
 namespace {
 
 constexpr double kTempo = 100.0;  // 1.25 ms per tick
@@ -560,4 +560,4 @@ TEST(HumanizeLearned, HalfAmountGoesHalfWayAndOtherMetersKeepTheStatistics) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::humanize_test

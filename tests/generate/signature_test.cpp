@@ -8,7 +8,7 @@
 #include "generate/signature.hpp"
 #include "groove/analyzer.hpp"
 
-namespace mdg {
+namespace mdg::signature_test {
 namespace {
 
 // A style model with real choices (so variation has something to draw from).
@@ -202,4 +202,4 @@ TEST(Signature, HumanizedLikeAnyVariation) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::signature_test

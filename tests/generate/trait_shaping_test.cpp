@@ -11,7 +11,7 @@
 #include "groove/analyzer.hpp"
 #include "midi/midi_file.hpp"
 
-namespace mdg {
+namespace mdg::trait_shaping_test {
 namespace {
 
 // Backbeat grooves with real choices: eighth hats (sometimes opened on the "and"), kicks
@@ -194,4 +194,4 @@ TEST(TraitShaping, SameSeedSameBytes) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::trait_shaping_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace mdg {
+namespace mdg::analyzer_test {
 namespace {
 
 constexpr Grid kSixteenth{Meter{4, 4}, Subdivision::sixteenth};
@@ -285,9 +285,9 @@ TEST(Analyzer, MetricWeights) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::analyzer_test
 
-namespace mdg {
+namespace mdg::analyzer_test {
 namespace {
 
 Pattern eighths_at(double tempo, std::int64_t jitter_every, std::int64_t jitter) {
@@ -413,4 +413,4 @@ TEST(Analyzer, ContextFeelHoldsMediansPerContext) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::analyzer_test

@@ -6,7 +6,7 @@
 #include "core/rng.hpp"
 #include "groove/gbt.hpp"
 
-namespace mdg {
+namespace mdg::gbt_test {
 namespace {
 
 // y = 10 * [x0 > 0.5] + 3 * x1 (x1 in {0, 1, 2}) + a little noise; x2 is irrelevant.
@@ -144,4 +144,4 @@ TEST(Gbt, BadDataOrOptionsAreRefused) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::gbt_test

@@ -6,7 +6,7 @@
 
 #include "groove/analyzer.hpp"
 
-namespace mdg {
+namespace mdg::groove_json_test {
 namespace {
 
 constexpr std::int64_t kBar = 4 * kPpq;
@@ -272,4 +272,4 @@ TEST(GrooveJson, DecodingNamesTheBadField) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::groove_json_test

@@ -5,7 +5,7 @@
 
 #include "groove/note_feel.hpp"
 
-namespace mdg {
+namespace mdg::note_feel_test {
 namespace {
 
 // Feature positions (see note_feel_features): the mask bits of the note's step and of the
@@ -135,4 +135,4 @@ TEST(NoteFeel, ModelsWithTheWrongFeatureCountAreRefused) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::note_feel_test

@@ -7,7 +7,7 @@
 #include "groove/groove_json.hpp"
 #include "midi/midi_file.hpp"
 
-namespace mdg {
+namespace mdg::reference_test {
 namespace {
 
 const std::filesystem::path kFunk =
@@ -48,4 +48,4 @@ TEST(AnalyzerReference, FunkBeatFromTheGrooveMidiDataset) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::reference_test

@@ -7,7 +7,7 @@
 
 #include "core/rng.hpp"
 
-namespace mdg {
+namespace mdg::window_features_test {
 namespace {
 
 constexpr Grid kSixteenths{Meter{4, 4}, Subdivision::sixteenth};
@@ -261,4 +261,4 @@ TEST(TwoSample, GroupedFoldsDoNotRewardRecognisingASource) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::window_features_test

@@ -4,7 +4,7 @@
 #include "client_support.hpp"
 #include "llm/clients.hpp"
 
-namespace mdg::llm {
+namespace mdg::llm::anthropic_client_test {
 namespace {
 
 using mdg::test::FakeHttpServer;
@@ -210,4 +210,4 @@ TEST(AnthropicClient, TemperatureAboveOneIsRefusedBeforeSending) {
 }
 
 }  // namespace
-}  // namespace mdg::llm
+}  // namespace mdg::llm::anthropic_client_test

@@ -8,7 +8,7 @@
 
 #include "llm/clients.hpp"
 
-namespace mdg::llm {
+namespace mdg::llm::config_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -256,4 +256,4 @@ TEST(GenerationConfig, KindNamesRoundTrip) {
 }
 
 }  // namespace
-}  // namespace mdg::llm
+}  // namespace mdg::llm::config_test

@@ -7,7 +7,7 @@
 #include "llm/prompt.hpp"
 #include "llm/reply.hpp"
 
-namespace mdg::llm {
+namespace mdg::llm::fake_llm_test {
 namespace {
 
 using mdg::test::FakeHttpServer;
@@ -131,4 +131,4 @@ TEST(FakeLlmReplies, SuccessiveAnswersDiffer) {
 }
 
 }  // namespace
-}  // namespace mdg::llm
+}  // namespace mdg::llm::fake_llm_test

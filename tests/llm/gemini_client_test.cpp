@@ -4,7 +4,7 @@
 #include "client_support.hpp"
 #include "llm/clients.hpp"
 
-namespace mdg::llm {
+namespace mdg::llm::gemini_client_test {
 namespace {
 
 using mdg::test::FakeHttpServer;
@@ -184,4 +184,4 @@ TEST(GeminiClient, NoCandidatesAndNoBlockReasonIsABadResponse) {
 }
 
 }  // namespace
-}  // namespace mdg::llm
+}  // namespace mdg::llm::gemini_client_test

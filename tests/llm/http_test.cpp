@@ -8,7 +8,7 @@
 
 #include "fake_http_server.hpp"
 
-namespace mdg::llm {
+namespace mdg::llm::http_test {
 namespace {
 
 using mdg::test::FakeHttpServer;
@@ -149,4 +149,4 @@ TEST(Redact, ReplacesEveryOccurrence) {
 }
 
 }  // namespace
-}  // namespace mdg::llm
+}  // namespace mdg::llm::http_test

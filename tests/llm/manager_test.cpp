@@ -10,7 +10,7 @@
 #include "llm/manager.hpp"
 #include "test_profiles.hpp"
 
-namespace mdg::llm {
+namespace mdg::llm::manager_test {
 namespace {
 
 using namespace mdg::llm::testing;
@@ -328,4 +328,4 @@ TEST(GridOf, SnapsNotesToTheStylesSlots) {
 }
 
 }  // namespace
-}  // namespace mdg::llm
+}  // namespace mdg::llm::manager_test

@@ -6,7 +6,7 @@
 #include "client_support.hpp"
 #include "llm/clients.hpp"
 
-namespace mdg::llm {
+namespace mdg::llm::openai_client_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -363,4 +363,4 @@ TEST(OpenAiClient, ConcurrentCallsOnOneProviderOverlap) {
 }
 
 }  // namespace
-}  // namespace mdg::llm
+}  // namespace mdg::llm::openai_client_test

@@ -7,7 +7,7 @@
 #include "llm/prompt.hpp"
 #include "test_profiles.hpp"
 
-namespace mdg::llm {
+namespace mdg::llm::prompt_test {
 namespace {
 
 StyleProfile profile(std::string_view name) {
@@ -143,4 +143,4 @@ TEST(Prompt, SignatureGroovesAreUsedWhenTheMeterFits) {
 }
 
 }  // namespace
-}  // namespace mdg::llm
+}  // namespace mdg::llm::prompt_test

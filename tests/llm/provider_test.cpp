@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace mdg::llm {
+namespace mdg::llm::provider_test {
 namespace {
 
 TEST(ProviderFailure, DescribeNamesKindStatusCodeAndMessage) {
@@ -31,4 +31,4 @@ TEST(ProviderNames, EveryKindAndFinishHasADistinctName) {
 }
 
 }  // namespace
-}  // namespace mdg::llm
+}  // namespace mdg::llm::provider_test

@@ -8,7 +8,7 @@
 
 #include "llm/reply.hpp"
 
-namespace mdg::llm {
+namespace mdg::llm::reply_fuzz_regression_test {
 namespace {
 
 const std::filesystem::path kFuzz = std::filesystem::path(MDG_TEST_DATA_DIR) / ".." / ".." / "fuzz";
@@ -72,4 +72,4 @@ TEST(ReplyFuzzCorpus, SeedsCoverValidAndRejectedReplies) {
 }
 
 }  // namespace
-}  // namespace mdg::llm
+}  // namespace mdg::llm::reply_fuzz_regression_test

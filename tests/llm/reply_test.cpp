@@ -4,7 +4,7 @@
 
 #include "llm/reply.hpp"
 
-namespace mdg::llm {
+namespace mdg::llm::reply_test {
 namespace {
 
 using nlohmann::json;
@@ -199,4 +199,4 @@ TEST(Reply, ErrorListIsCappedAndRepairQuotesIt) {
 }
 
 }  // namespace
-}  // namespace mdg::llm
+}  // namespace mdg::llm::reply_test

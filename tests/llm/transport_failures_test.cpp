@@ -5,7 +5,7 @@
 #include "client_support.hpp"
 #include "llm/clients.hpp"
 
-namespace mdg::llm {
+namespace mdg::llm::transport_failures_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -116,4 +116,4 @@ INSTANTIATE_TEST_SUITE_P(EveryApi, TransportFailures,
                          });
 
 }  // namespace
-}  // namespace mdg::llm
+}  // namespace mdg::llm::transport_failures_test

@@ -7,7 +7,7 @@
 
 #include "llm/usage.hpp"
 
-namespace mdg::llm {
+namespace mdg::llm::usage_test {
 namespace {
 
 EnvLookup env(std::map<std::string, std::string> vars) {
@@ -169,4 +169,4 @@ TEST(AttemptJson, RoundTripsAndRejectsForeignLines) {
 }
 
 }  // namespace
-}  // namespace mdg::llm
+}  // namespace mdg::llm::usage_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace mdg::llm {
+namespace mdg::llm::wire_test {
 namespace {
 
 HttpResponse with_headers(std::vector<std::pair<std::string, std::string>> headers) {
@@ -104,4 +104,4 @@ TEST(Wire, ExcerptIsOneShortAsciiLine) {
 }
 
 }  // namespace
-}  // namespace mdg::llm
+}  // namespace mdg::llm::wire_test

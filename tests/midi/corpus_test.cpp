@@ -9,7 +9,7 @@
 #include "midi/midi_file.hpp"
 #include "test_util.hpp"
 
-namespace mdg {
+namespace mdg::corpus_test {
 namespace {
 
 const std::filesystem::path kCorpus = std::filesystem::path(MDG_TEST_DATA_DIR) / "midi";
@@ -118,4 +118,4 @@ TEST(MidiCorpus, PrefixesAndCorruptionsNeverCrash) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::corpus_test

@@ -5,7 +5,7 @@
 #include "midi/midi_file.hpp"
 #include "test_util.hpp"
 
-namespace mdg {
+namespace mdg::fuzz_regression_test {
 namespace {
 
 const std::filesystem::path kFuzz = std::filesystem::path(MDG_TEST_DATA_DIR) / ".." / ".." / "fuzz";
@@ -62,4 +62,4 @@ TEST(MidiFuzzRegression, SavedCrashesAndSeedsReplayCleanly) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::fuzz_regression_test

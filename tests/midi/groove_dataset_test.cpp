@@ -8,7 +8,7 @@
 #include "midi/midi_file.hpp"
 #include "test_util.hpp"
 
-namespace mdg {
+namespace mdg::groove_dataset_test {
 namespace {
 
 TEST(GrooveDataset, EveryFileMatchesTheIndependentCount) {
@@ -49,4 +49,4 @@ TEST(GrooveDataset, EveryFileMatchesTheIndependentCount) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::groove_dataset_test

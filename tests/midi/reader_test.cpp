@@ -5,7 +5,7 @@
 #include "midi/midi_file.hpp"
 #include "test_util.hpp"
 
-namespace mdg {
+namespace mdg::reader_test {
 namespace {
 
 const std::filesystem::path kValid = std::filesystem::path(MDG_TEST_DATA_DIR) / "midi" / "valid";
@@ -181,9 +181,9 @@ TEST(MidiExtract, RescalesWithRounding) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::reader_test
 
-namespace mdg {
+namespace mdg::reader_test {
 namespace {
 
 TEST(MidiExtract, AbsurdLengthIsUnsupportedNotOverflowed) {
@@ -202,4 +202,4 @@ TEST(MidiExtract, AbsurdLengthIsUnsupportedNotOverflowed) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::reader_test

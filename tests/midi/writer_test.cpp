@@ -9,7 +9,7 @@
 #include "midi/midi_file.hpp"
 #include "test_util.hpp"
 
-namespace mdg {
+namespace mdg::writer_test {
 namespace {
 
 const std::filesystem::path kGolden = std::filesystem::path(MDG_TEST_DATA_DIR) / "midi" / "golden";
@@ -193,9 +193,9 @@ TEST(MidiWriter, UnwritableValuesAreMadeValid) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::writer_test
 
-namespace mdg {
+namespace mdg::writer_test {
 namespace {
 
 TEST(MidiWriter, NotesRingingPastTheEndAreCutSoTheLoopKeepsItsLength) {
@@ -216,9 +216,9 @@ TEST(MidiWriter, NotesRingingPastTheEndAreCutSoTheLoopKeepsItsLength) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::writer_test
 
-namespace mdg {
+namespace mdg::writer_test {
 namespace {
 
 TEST(MidiWriter, AbsurdTicksAreClampedNotPadded) {
@@ -234,4 +234,4 @@ TEST(MidiWriter, AbsurdTicksAreClampedNotPadded) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::writer_test

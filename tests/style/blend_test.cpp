@@ -4,7 +4,7 @@
 
 #include "style/blend.hpp"
 
-namespace mdg {
+namespace mdg::blend_test {
 namespace {
 
 // A hand-made 4/4 sixteenth model: `lane` hits at every step with `prob`, accents at
@@ -214,4 +214,4 @@ TEST(BlendParse, ResolvesMembersFromTheLibrary) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::blend_test

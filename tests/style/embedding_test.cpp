@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-namespace mdg {
+namespace mdg::embedding_test {
 namespace {
 
 const std::filesystem::path kData = MDG_SOURCE_DATA_DIR;
@@ -131,4 +131,4 @@ TEST_F(Embedding, MetalDrummersAreNearerEachOtherThanToJazzDrummers) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::embedding_test

@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace mdg {
+namespace mdg::groove_notation_test {
 namespace {
 
 SignatureGroove levee() {
@@ -205,4 +205,4 @@ TEST(GrooveNotation, ReverseQuantizesDetectsFlamsAndFoldsVoices) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::groove_notation_test

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <string>
 
-namespace mdg {
+namespace mdg::kb_check_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -212,4 +212,4 @@ TEST(ShippedData, KnowledgeBasePassesKbCheck) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::kb_check_test

@@ -12,7 +12,7 @@
 
 #include "style/profile_json.hpp"
 
-namespace mdg {
+namespace mdg::library_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -363,4 +363,4 @@ TEST(ShippedData, EveryArtistResolvesAgainstShippedGenres) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::library_test

@@ -2,7 +2,7 @@
 
 #include "style/params.hpp"
 
-namespace mdg {
+namespace mdg::params_test {
 namespace {
 
 TEST(Params, EveryGenerateParameterIsDeclaredOnce) {
@@ -50,4 +50,4 @@ TEST(Params, ParseChecksRangeAndWholeNumbers) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::params_test

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-namespace mdg {
+namespace mdg::profile_json_test {
 namespace {
 
 using nlohmann::json;
@@ -465,4 +465,4 @@ TEST(ProfileJson, KnowledgeBaseFieldErrorsNameTheFieldPath) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::profile_json_test

@@ -10,7 +10,7 @@
 
 #include "style/library.hpp"
 
-namespace mdg {
+namespace mdg::resolution_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -164,4 +164,4 @@ TEST_F(Resolution, StandInsSayTheyAreStandInsWithLowConfidence) {
 }
 
 }  // namespace
-}  // namespace mdg
+}  // namespace mdg::resolution_test
