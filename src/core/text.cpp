@@ -171,7 +171,7 @@ std::string_view trim_space(std::string_view text) noexcept {
 }
 
 std::string number_text(double value) {
-  if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15) {
+  if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 9.2e18) {
     return std::to_string(static_cast<long long>(value));
   }
   std::ostringstream out;

@@ -14,8 +14,9 @@ namespace mdg {
 [[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
 // `text` without leading and trailing ASCII white space (space, tab, CR, LF, FF, VT).
 [[nodiscard]] std::string_view trim_space(std::string_view text) noexcept;
-// A number for messages: whole numbers without a decimal point ("120"), others with up to
-// six significant digits ("0.25", "1e-07"); non-finite values as "nan", "inf", "-inf".
+// A number for messages: whole numbers in full without a decimal point ("120",
+// "9007199254740992"), others with up to six significant digits ("0.25", "1e-07");
+// non-finite values as "nan", "inf", "-inf".
 [[nodiscard]] std::string number_text(double value);
 
 }  // namespace mdg

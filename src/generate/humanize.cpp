@@ -423,6 +423,24 @@ Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const Hum
         t = std::max(lower, std::min(t, out.hits[order[k]].tick - gap));
       }
     }
+    // Notes of one lane written at the same tick (a quantized flam or drag) leave in the
+    // order they came in: the learned feel places and voices the first as the grace note,
+    // and the random part must not swap a soft grace note behind its stroke.
+    for (std::size_t k = g; k < e; ++k) {
+      std::vector<std::size_t> same;
+      for (std::size_t j = k; j < e; ++j) {
+        if (in.hits[order[j]].tick == in.hits[order[k]].tick &&
+            lane_for(in.hits[order[j]].note) == lane_for(in.hits[order[k]].note)) {
+          same.push_back(order[j]);
+        }
+      }
+      if (same.size() < 2 || same.front() != order[k]) continue;
+      std::vector<std::int64_t> ticks;
+      for (const std::size_t i : same) ticks.push_back(out.hits[i].tick);
+      if (std::ranges::is_sorted(ticks)) continue;
+      std::ranges::sort(ticks);
+      for (std::size_t m = 0; m < same.size(); ++m) out.hits[same[m]].tick = ticks[m];
+    }
     g = e;
   }
   out.sort_hits();

@@ -100,6 +100,10 @@ std::vector<double> note_feel_features(const GridTake& take, const GrooveModel& 
   const auto mask_at = [&](std::int64_t k) -> std::uint16_t {
     return k >= 0 && static_cast<std::size_t>(k) < total ? masks[static_cast<std::size_t>(k)] : std::uint16_t{0};
   };
+  // Notes of one lane on one step (a quantized flam, drag or 32nd-note pair): how many, and
+  // each note's place among them in the take's order, which is time order in a performance.
+  std::vector<int> lane_step_count(total * kLaneCount, 0), lane_step_seen(total * kLaneCount, 0);
+  for (const GridNote& g : take.notes) ++lane_step_count[index(g) * kLaneCount + lane_index(g.lane)];
   for (const GridNote& g : take.notes) {
     const std::size_t l = lane_index(g.lane);
     const std::size_t k = index(g);
@@ -153,6 +157,8 @@ std::vector<double> note_feel_features(const GridTake& take, const GrooveModel& 
     out.push_back(style.lanes[l].velocity_mean);
     out.push_back(std::min(g.bar, 16));
     out.push_back(static_cast<double>(g.bar) / bars_d);
+    out.push_back(lane_step_count[k * kLaneCount + l]);
+    out.push_back(lane_step_seen[k * kLaneCount + l]++);
   }
   return out;
 }

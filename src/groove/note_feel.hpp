@@ -9,8 +9,9 @@
 // What a prediction may see is only what a quantized pattern shows, plus the style's
 // measured groove model (GrooveModel): the tempo; the note's lane, GM note, step in the beat
 // and beat in the bar; which lanes hit at its step and at the two steps before and after;
-// the gaps to the lane's previous and next hits; how busy its bar and lane are; the whole
-// pattern's statistics (hits per bar, per lane, the share of hits on each sixteenth of the
+// the gaps to the lane's previous and next hits; how many notes of its lane share its step
+// (a quantized flam, drag or 32nd-note pair) and its place among them; how busy its bar and
+// lane are; the whole pattern's statistics (hits per bar, per lane, the share of hits on each sixteenth of the
 // beat - a swung take quantizes its late eighths onto the last sixteenth -, ride against
 // hi-hat, cross-stick, pedal and open hi-hat use); and the style's swing ratio, placement
 // against the click, ghost-note rate, density, and its step statistics for the note's lane
@@ -48,7 +49,7 @@ struct GridTake {
   std::vector<GridNote> notes;
 };
 
-inline constexpr std::size_t kNoteFeelFeatures = 109;
+inline constexpr std::size_t kNoteFeelFeatures = 111;
 
 // One row of kNoteFeelFeatures values per note of `take`, in its order. `style` is the
 // style's sixteenth-grid beat model (an empty model gives neutral style features).

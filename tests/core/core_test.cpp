@@ -142,6 +142,18 @@ TEST(Text, EditDistance) {
 namespace mdg::core_test {
 namespace {
 
+TEST(Text, TrimSpaceAndNumberText) {
+  EXPECT_EQ(trim_space(" \t a b \r\n"), "a b");
+  EXPECT_EQ(trim_space(" \n "), "");
+  EXPECT_EQ(trim_space(""), "");
+  EXPECT_EQ(number_text(120), "120");
+  EXPECT_EQ(number_text(-3), "-3");
+  EXPECT_EQ(number_text(9007199254740992.0), "9007199254740992");  // the seed limit, in full
+  EXPECT_EQ(number_text(0.25), "0.25");
+  EXPECT_EQ(number_text(1e-7), "1e-07");
+  EXPECT_EQ(number_text(1e20), "1e+20");
+}
+
 TEST(PatternTempo, TheLastChangeAtOrBeforeATick) {
   Pattern p;
   p.tempo_bpm = 100;

@@ -536,6 +536,58 @@ TEST(HumanizeLearned, MovesSwungOffBeatsTowardsTheTripletPosition) {
   EXPECT_EQ(bytes(*again), bytes(*out));
 }
 
+// Flammed backbeats: a soft grace note 24 ticks (30 ms) before each loud snare, both of
+// which quantize onto the same sixteenth, over eighth-note hats and a kick on 1 and 3.
+Pattern flam_performance(int bars, std::uint64_t seed) {
+  Rng rng(seed);
+  Pattern p;
+  p.meter = Meter{4, 4};
+  p.tempo_bpm = kTempo;
+  p.length_ticks = p.meter.ticks_per_bar() * bars;
+  const auto noise = [&] { return static_cast<std::int64_t>(rng.below(7)) - 3; };
+  for (int b = 0; b < bars; ++b) {
+    const std::int64_t base = b * p.meter.ticks_per_bar();
+    for (int e = 0; e < 8; ++e) p.hits.push_back({base + e * 240 + noise(), 42, 80, 60});
+    p.hits.push_back({base + noise(), 36, 110, 60});
+    p.hits.push_back({base + 960 + noise(), 36, 105, 60});
+    for (const std::int64_t beat : {480, 1440}) {
+      p.hits.push_back({base + beat - 16 + noise(), 38, 45, 60});
+      p.hits.push_back({base + beat + 8 + noise(), 38, 115, 60});
+    }
+  }
+  for (auto& h : p.hits) h.tick = std::max<std::int64_t>(0, h.tick);
+  p.sort_hits();
+  return p;
+}
+
+TEST(HumanizeLearned, QuantizedFlamsOpenUpAgainGraceNoteFirstAndSoft) {
+  const auto take = flam_performance(48, 27);
+  const auto style = style_from(take);
+  const NoteFeelModel model = learned_from(take, style.groove.sixteenth);
+  const auto in = quantized(flam_performance(8, 28));
+  // Both notes of each flam sit on one step of the input.
+  std::map<std::int64_t, int> snares_at;
+  for (const Hit& h : in.hits) if (h.note == 38) ++snares_at[h.tick];
+  ASSERT_EQ(snares_at.size(), 16U);
+  for (const auto& [tick, n] : snares_at) ASSERT_EQ(n, 2) << tick;
+  auto out = humanize(in, style, HumanizeOptions{1.0, 5, 0.0}, &model);
+  ASSERT_TRUE(out) << out.error().message;
+  std::map<std::int64_t, std::vector<const Hit*>> flams;
+  for (const Hit& h : out->hits) {
+    if (h.note == 38) flams[(h.tick + 60) / 120 * 120].push_back(&h);
+  }
+  ASSERT_EQ(flams.size(), 16U);
+  for (const auto& [grid, pair] : flams) {
+    ASSERT_EQ(pair.size(), 2U) << grid;
+    const Hit& first = pair[0]->tick <= pair[1]->tick ? *pair[0] : *pair[1];
+    const Hit& second = &first == pair[0] ? *pair[1] : *pair[0];
+    // The grace note comes about 16 ticks early and the stroke about 8 late (24 apart).
+    EXPECT_NEAR(static_cast<double>(first.tick - grid), -16.0, 6.0) << grid;
+    EXPECT_NEAR(static_cast<double>(second.tick - grid), 8.0, 6.0) << grid;
+    EXPECT_LT(first.velocity + 40, second.velocity) << grid;
+  }
+}
+
 TEST(HumanizeLearned, HalfAmountGoesHalfWayAndOtherMetersKeepTheStatistics) {
   const auto take = swung_performance(32, 25);
   const auto style = style_from(take);

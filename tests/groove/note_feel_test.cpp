@@ -52,6 +52,32 @@ TEST(NoteFeel, FeaturesDescribeEachNotesContext) {
   for (std::size_t f = 0; f < kMaskAt + 45; ++f) EXPECT_EQ(snare[f], snare2[f]) << f;
 }
 
+TEST(NoteFeel, NotesOfOneLaneOnOneStepAreCountedAndRanked) {
+  GridTake t = two_bars();
+  // A quantized flam on bar 1's step 12 (a snare beside the cross-stick, same lane) and a
+  // hat pair on bar 0's step 2.
+  t.notes.push_back({1, 12, Lane::snare, 38});
+  t.notes.push_back({0, 2, Lane::closed_hat, 42});
+  const auto x = note_feel_features(t, GrooveModel{});
+  ASSERT_EQ(x.size(), t.notes.size() * kNoteFeelFeatures);
+  const auto count = [&](std::size_t note) { return x[note * kNoteFeelFeatures + kNoteFeelFeatures - 2]; };
+  const auto rank = [&](std::size_t note) { return x[note * kNoteFeelFeatures + kNoteFeelFeatures - 1]; };
+  // Note 1 is bar 0's hat on step 2, note 23 its partner; note 21 is bar 1's cross-stick on
+  // step 12 (snare lane), note 22 the snare added there.
+  EXPECT_EQ(count(1), 2.0);
+  EXPECT_EQ(rank(1), 0.0);
+  EXPECT_EQ(count(23), 2.0);
+  EXPECT_EQ(rank(23), 1.0);
+  EXPECT_EQ(count(21), 2.0);
+  EXPECT_EQ(rank(21), 0.0);
+  EXPECT_EQ(count(22), 2.0);
+  EXPECT_EQ(rank(22), 1.0);
+  // A lone note, and a note sharing its step only with other lanes.
+  EXPECT_EQ(count(0), 1.0);
+  EXPECT_EQ(rank(0), 0.0);
+  EXPECT_EQ(count(8), 1.0);
+}
+
 TEST(NoteFeel, QuantizeTakeMeasuresOffsetsAgainstTheRawGrid) {
   Pattern p;
   p.meter = Meter{4, 4};
