@@ -1328,7 +1328,7 @@ int main(int argc, char** argv) {
       }
       const auto r = run_command(shell_quote(args.cli.string()) + " humanize " + shell_quote(in.string()) +
                                  " --style " + shell_quote(classes[static_cast<std::size_t>(validation[t].genre)].cli_genre) +
-                                 " --amount 1 -o " + shell_quote(out.string()));
+                                 " --amount 1 --seed " + std::to_string(kSeed + t) + " -o " + shell_quote(out.string()));
       auto back = r.status == 0 ? read_drum_file(out) : Result<Pattern>(fail(Errc::io, r.output.substr(0, 200)));
       if (!back) {
         ++humanize_failed;
