@@ -54,9 +54,9 @@ constexpr int kWindowBars = 2;
 constexpr int kPhraseBars = 16;
 constexpr int kVariations = 4;
 constexpr std::uint64_t kSeed = 11;
-constexpr std::array<std::uint64_t, 2> kRealismExtraSeeds = {12, 13};
+constexpr std::array<std::uint64_t, 7> kRealismExtraSeeds = {12, 13, 14, 15, 16, 17, 18};
 // The like-for-like real reference of section 2: as many takes as generated variations there.
-constexpr std::size_t kRealismTakes = kVariations * 3;
+constexpr std::size_t kRealismTakes = kVariations * (1 + kRealismExtraSeeds.size());
 constexpr std::uint64_t kLikeForLikeDraws = 5;
 constexpr std::size_t kMinWindowHits = 4;     // windows where the drummer rests are left out
 constexpr std::size_t kRealVsRealCap = 300;   // train windows per genre in the real-vs-real test
@@ -906,8 +906,9 @@ int main(int argc, char** argv) {
       generated.push_back(generate(args, tmp / "gen", static_cast<int>(g), q));
     }
   }
-  // Section 2 judges the genre command itself (the engine's own model of the genre) with as
-  // many windows as section 1 has per genre: the request above plus two more seeds.
+  // Section 2 judges the genre command itself (the engine's own model of the genre): the
+  // request above plus seven more seeds (with three, single genres read up to 0.15 away from
+  // their eight-seed figure, too noisy to judge a 0.05 margin).
   std::vector<Generated> genre_runs;
   for (std::size_t g = 0; g < n_classes; ++g) {
     for (std::uint64_t seed : kRealismExtraSeeds) {
@@ -1001,7 +1002,7 @@ int main(int argc, char** argv) {
              "generated file falls in the same fold, so the classifier is judged on sources it\n   has not seen "
              "(with ungrouped folds it can tell the samples apart by recognising a take it learned; those figures "
              "are shown as 'ungrouped')\n");
-  fmt::print("   judged: the genre command (`generate GENRE`, seeds {}, {}, {}: {} variations each) vs the "
+  fmt::print("   judged: the genre command (`generate GENRE`, seeds {}-{}: {} variations each) vs the "
              "genre's validation windows, beside train-split windows\n   (at most {}) vs the same validation "
              "windows. Not judged, to show where the gap lies: 'like for like' = {} train takes x their first {} "
              "bars\n   (sampled as the generated windows are; mean of {} draws) vs validation; 'gen vs train' = "
@@ -1009,7 +1010,7 @@ int main(int argc, char** argv) {
              "is played (onsets, hits, density, syncopation) / how (velocities, swing, ghost rate, timing); the\n"
              "   artists' requests of section 1 (an artist's traits move it away from the GMD drummers of its genre "
              "by design)\n",
-             kSeed, kRealismExtraSeeds[0], kRealismExtraSeeds[1], kVariations, kRealVsRealCap, kRealismTakes,
+             kSeed, kRealismExtraSeeds.back(), kVariations, kRealVsRealCap, kRealismTakes,
              kPhraseBars, kLikeForLikeDraws);
   fmt::print("   target: mean(generated vs validation) <= mean(train vs validation) + 0.05\n");
   fmt::print("   {:<17} {:>10} {:>12} | {:>9} | {:>8} {:>8} {:>6} {:>6} {:>6} {:>7} {:>5}  {}\n", "genre", "gen vs val",
