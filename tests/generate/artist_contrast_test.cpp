@@ -10,6 +10,7 @@
 #include "generate/engine.hpp"
 #include "groove/analyzer.hpp"
 #include "style/library.hpp"
+#include "shipped_library.hpp"
 
 namespace mdg::artist_contrast_test {
 namespace {
@@ -22,20 +23,11 @@ struct Measured {
   double run_bar_share = 0;       // bars with kicks on 8 or more sixteenths in a row
 };
 
-const StyleLibrary& library() {
-  static const StyleLibrary lib = [] {
-    auto l = StyleLibrary::open(MDG_SOURCE_DATA_DIR);
-    EXPECT_TRUE(l) << l.error().describe();
-    return std::move(*l);
-  }();
-  return lib;
-}
-
 const Measured& measure(const std::string& name) {
   static std::map<std::string, Measured> cache;
   if (auto it = cache.find(name); it != cache.end()) return it->second;
   Measured m;
-  auto profile = library().resolve(name);
+  auto profile = test::shipped_library().resolve(name);
   EXPECT_TRUE(profile) << name << ": " << profile.error().describe();
   if (!profile) return cache[name];
   m.range = profile->tempo;

@@ -11,23 +11,15 @@
 #include "generate/engine.hpp"
 #include "groove/analyzer.hpp"
 #include "style/library.hpp"
+#include "shipped_library.hpp"
 
 namespace mdg::complexity_shaping_test {
 namespace {
 
 constexpr std::array<double, 5> kLevels = {0.0, 0.25, 0.5, 0.75, 1.0};
 
-const StyleLibrary& library() {
-  static const StyleLibrary lib = [] {
-    auto l = StyleLibrary::open(MDG_SOURCE_DATA_DIR);
-    EXPECT_TRUE(l) << l.error().describe();
-    return std::move(*l);
-  }();
-  return lib;
-}
-
 Generation make(const std::string& style, double complexity, std::uint64_t seed) {
-  auto profile = library().resolve(style);
+  auto profile = test::shipped_library().resolve(style);
   EXPECT_TRUE(profile) << style;
   GenerateOptions o;
   o.bars = 8;
