@@ -425,21 +425,28 @@ Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const Hum
     }
     // Notes of one lane written at the same tick (a quantized flam or drag) leave in the
     // order they came in: the learned feel places and voices the first as the grace note,
-    // and the random part must not swap a soft grace note behind its stroke.
-    for (std::size_t k = g; k < e; ++k) {
-      std::vector<std::size_t> same;
-      for (std::size_t j = k; j < e; ++j) {
-        if (in.hits[order[j]].tick == in.hits[order[k]].tick &&
-            lane_for(in.hits[order[j]].note) == lane_for(in.hits[order[k]].note)) {
-          same.push_back(order[j]);
+    // and the random part must not swap a soft grace note behind its stroke. `order` keeps
+    // input order among equal ticks, so each run of one tick is sorted by lane (stably) and
+    // every lane's notes take their own output ticks in ascending order.
+    for (std::size_t r = g; r < e;) {
+      std::size_t r_end = r + 1;
+      while (r_end < e && in.hits[order[r_end]].tick == in.hits[order[r]].tick) ++r_end;
+      if (r_end - r >= 2) {
+        std::vector<std::size_t> run(order.begin() + static_cast<std::ptrdiff_t>(r),
+                                     order.begin() + static_cast<std::ptrdiff_t>(r_end));
+        const auto lane_of_note = [&](std::size_t i) { return lane_index(lane_for(in.hits[i].note)); };
+        std::ranges::stable_sort(run, {}, lane_of_note);
+        for (std::size_t c = 0; c < run.size();) {
+          std::size_t d = c + 1;
+          while (d < run.size() && lane_of_note(run[d]) == lane_of_note(run[c])) ++d;
+          std::vector<std::int64_t> ticks;
+          for (std::size_t m = c; m < d; ++m) ticks.push_back(out.hits[run[m]].tick);
+          std::ranges::sort(ticks);
+          for (std::size_t m = c; m < d; ++m) out.hits[run[m]].tick = ticks[m - c];
+          c = d;
         }
       }
-      if (same.size() < 2 || same.front() != order[k]) continue;
-      std::vector<std::int64_t> ticks;
-      for (const std::size_t i : same) ticks.push_back(out.hits[i].tick);
-      if (std::ranges::is_sorted(ticks)) continue;
-      std::ranges::sort(ticks);
-      for (std::size_t m = 0; m < same.size(); ++m) out.hits[same[m]].tick = ticks[m];
+      r = r_end;
     }
     g = e;
   }

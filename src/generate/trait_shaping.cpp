@@ -7,7 +7,6 @@
 namespace mdg {
 namespace {
 
-
 // The one lane a linear player keeps where several coincide.
 LaneMask leading_voice(LaneMask mask, bool downbeat) {
   if (downbeat && (mask & lane_bit(Lane::kick)) != 0) return lane_bit(Lane::kick);

@@ -11,8 +11,9 @@
 // and beat in the bar; which lanes hit at its step and at the two steps before and after;
 // the gaps to the lane's previous and next hits; how many notes of its lane share its step
 // (a quantized flam, drag or 32nd-note pair) and its place among them; how busy its bar and
-// lane are; the whole pattern's statistics (hits per bar, per lane, the share of hits on each sixteenth of the
-// beat - a swung take quantizes its late eighths onto the last sixteenth -, ride against
+// lane are; the whole pattern's statistics (hits per bar, per lane, the share of hits on
+// each sixteenth of the beat - a swung take quantizes its late eighths onto the last
+// sixteenth -, ride against
 // hi-hat, cross-stick, pedal and open hi-hat use); and the style's swing ratio, placement
 // against the click, ghost-note rate, density, and its step statistics for the note's lane
 // and step (mean and spread of the offset, expected velocity, onset probability).

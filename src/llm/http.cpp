@@ -1,12 +1,13 @@
 #include "llm/http.hpp"
 
-#include "core/text.hpp"
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <memory>
+
+#include "core/text.hpp"
 
 namespace mdg::llm {
 namespace {

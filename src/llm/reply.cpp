@@ -1,6 +1,5 @@
 #include "llm/reply.hpp"
 
-#include "core/text.hpp"
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -9,6 +8,8 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "core/text.hpp"
 
 namespace mdg::llm {
 namespace {
