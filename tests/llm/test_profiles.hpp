@@ -6,31 +6,58 @@
 
 #include <filesystem>
 #include <string>
+#include <system_error>
+#include <utility>
 
-#include <unistd.h>
+#include <stdlib.h>
 
 #include "style/library.hpp"
 
 namespace mdg::llm::testing {
 
-inline std::filesystem::path genre_only_data_dir() {
+// A fresh folder per test process (mkdtemp), removed at exit: a folder named by the pid
+// alone could be a stale one from an earlier run whose links point at a deleted checkout.
+inline const std::filesystem::path& genre_only_data_dir() {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("mdg-llm-genres-" + std::to_string(::getpid()));
-  std::error_code ec;
-  fs::create_directories(dir / "artists", ec);
-  const fs::path src = MDG_SOURCE_DATA_DIR;
-  for (const char* sub : {"genres", "grooves"}) {
-    if (!fs::exists(dir / sub)) fs::create_directory_symlink(src / sub, dir / sub, ec);
-  }
-  return dir;
+  struct Folder {
+    fs::path path;
+    Folder() {
+      std::string name = (fs::temp_directory_path() / "mdg-llm-genres-XXXXXX").string();
+      if (::mkdtemp(name.data()) == nullptr) {
+        ADD_FAILURE() << "cannot create a temporary folder from " << name;
+        return;
+      }
+      path = name;
+      std::error_code ec;
+      fs::create_directory(path / "artists", ec);
+      EXPECT_FALSE(ec) << ec.message();
+      const fs::path src = MDG_SOURCE_DATA_DIR;
+      for (const char* sub : {"genres", "grooves"}) {
+        fs::create_directory_symlink(src / sub, path / sub, ec);
+        EXPECT_FALSE(ec) << sub << ": " << ec.message();
+      }
+    }
+    ~Folder() {
+      std::error_code ec;
+      if (!path.empty()) fs::remove_all(path, ec);  // removes the links, not what they point at
+    }
+  };
+  static const Folder folder;
+  return folder.path;
 }
 
 inline StyleProfile genre_profile(std::string_view name) {
   auto lib = StyleLibrary::open(genre_only_data_dir());
-  EXPECT_TRUE(lib.has_value()) << (lib ? "" : lib.error().describe());
+  if (!lib) {
+    ADD_FAILURE() << lib.error().describe();
+    return {};
+  }
   auto p = lib->resolve(name);
-  EXPECT_TRUE(p.has_value()) << (p ? "" : p.error().describe());
-  return *p;
+  if (!p) {
+    ADD_FAILURE() << p.error().describe();
+    return {};
+  }
+  return std::move(*p);
 }
 
 // A hard-rock drummer on the rock model: behind the beat, busy kick, few ghost notes.
