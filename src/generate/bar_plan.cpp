@@ -40,6 +40,17 @@ std::vector<std::int64_t> split_beats(const Meter& meter) {
 // and 3.
 int source_beat(int index, int count, bool equal, int source_beats, int lead) {
   int role = 0;
+  if (lead == 2 && count != 4) {
+    // A one-drop is felt from its drop (the model's beat 3), so the bar starts there:
+    // 3/4 and 7/8 drop, beat 4, beat 2; 6/8 drop, beat 2; 5/4 is 3+2 of those.
+    // The beat before the bar line is the model's beat 2, which leads into the drop.
+    const int first = count == 5 && index >= 3 ? index - 3 : index;
+    const int length = count == 5 ? (index >= 3 ? 2 : 3) : count;
+    if (first == 0) role = 2;
+    else if (first == length - 1) role = 1;
+    else role = (first - 1) % 2 == 0 ? 3 : 0;
+    return std::min(role, source_beats - 1);
+  }
   if (count == 5) {
     const int three_plus_two[5] = {0, 2, 3, lead, 3};
     role = three_plus_two[index];
@@ -141,6 +152,22 @@ BarPlan plan_bar(const Meter& meter, const GrooveSet& groove, std::optional<Subd
     }
     start += len;
   }
+  if (plan.beats != 4) {
+    plan.marks_groups = true;
+    std::vector<int> group_of_beat;  // beats per group
+    const bool quarters = std::all_of(beats.begin(), beats.end(), [](std::int64_t b) { return b == kPpq; });
+    if (quarters) {
+      if (auto as_eighths = Meter::make(plan.beats, 8)) group_of_beat = as_eighths->beat_groups();
+    }
+    if (group_of_beat.empty()) group_of_beat.assign(static_cast<std::size_t>(plan.beats), 1);
+    std::vector<bool> leads(static_cast<std::size_t>(plan.beats), false);
+    int at = 0;
+    for (int g : group_of_beat) {
+      if (at < plan.beats) leads[static_cast<std::size_t>(at)] = true;
+      at += g;
+    }
+    for (Slot& slot : plan.slots) slot.group_start = slot.strong && leads[static_cast<std::size_t>(slot.beat)];
+  }
   const auto find = [&](int beat, std::int64_t offset) {
     for (std::size_t j = 0; j < plan.slots.size(); ++j) {
       const Slot& c = plan.slots[j];
@@ -148,6 +175,17 @@ BarPlan plan_bar(const Meter& meter, const GrooveSet& groove, std::optional<Subd
     }
     return -1;
   };
+  for (std::size_t i = 1; i < plan.slots.size(); ++i) {
+    Slot& slot = plan.slots[i];
+    slot.previous = static_cast<int>(i) - 1;
+    if (plan.slots[i - 1].source_step == slot.source_step - 1) continue;
+    for (std::size_t j = i - 1; j-- > 0 && plan.slots[j].beat == slot.beat;) {
+      if (plan.slots[j].source_step == slot.source_step - 1) {
+        slot.previous = static_cast<int>(j);
+        break;
+      }
+    }
+  }
   for (Slot& slot : plan.slots) {
     const std::int64_t offset = slot.tick - slot.beat_start;
     if (slot.beat > 0) slot.back_in_bar = find(slot.beat - 1, offset);

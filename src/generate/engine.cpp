@@ -20,6 +20,14 @@ namespace {
 constexpr LaneMask kSnareOrToms =
     lane_bit(Lane::snare) | lane_bit(Lane::low_tom) | lane_bit(Lane::mid_tom) | lane_bit(Lane::high_tom);
 constexpr LaneMask kTimekeepers = lane_bit(Lane::closed_hat) | lane_bit(Lane::open_hat) | lane_bit(Lane::ride);
+// The strokes that mark a group of beats in a meter other than the model's (BarPlan::marks_groups).
+constexpr LaneMask kGroupMarks = kSnareOrToms | lane_bit(Lane::kick) | lane_bit(Lane::crash);
+// On a group start, the model's choices with a kick or snare stroke weigh kGroupMark times
+// their count (a downbeat kick the style plays in half its bars then starts about three of
+// four 3/4 bars: Generate.OtherMetersMarkTheirGroupStartsWithAStroke),
+// and those strokes play kGroupAccent times louder (velocity, up to 127).
+constexpr double kGroupMark = 10.0;
+constexpr double kGroupAccent = 1.25;
 
 // Core-bar choice: the temperature of the draw among candidates (in typicality units) and
 // the bonus per hit of distance from the other variations' cores (up to kCoreSpreadCap hits).
@@ -141,7 +149,7 @@ struct Engine {
   Context context_of(std::size_t i, const std::vector<LaneMask>& bar,
                      const std::vector<LaneMask>* before) const {
     Context c;
-    if (i > 0) c.previous = bar[i - 1];
+    if (i > 0) c.previous = bar[static_cast<std::size_t>(plan.slots[i].previous)];
     else if (before != nullptr) c.previous = before->back();
     const Slot& s = plan.slots[i];
     if (s.back_in_bar >= 0) c.beat_before = bar[static_cast<std::size_t>(s.back_in_bar)];
@@ -159,7 +167,7 @@ struct Engine {
     const double l = is_fill ? 1.0 : (s.strong ? lean.strong : lean.weak);
     // Busier playing moves kick and snare strokes off the beats (and the kick off the
     // beats after the downbeat), where the rests on the beats make them syncopations.
-    const double accent = is_fill || s.strong ? 1.0 : lean.offbeat;
+    const double accent = is_fill ? 1.0 : (s.group_start ? kGroupMark : (s.strong ? 1.0 : lean.offbeat));
     const double kick = is_fill || !s.strong || s.tick == 0 ? 1.0 : 1.0 / std::sqrt(lean.offbeat);
     const TraitShaping* reweigh = is_fill || shaping.neutral() ? nullptr : &shaping;
     return sample_mask(model.transitions[step], context, l, accent, kick, is_fill, reweigh, s.strong, rng);
@@ -467,7 +475,8 @@ Variation render(const Engine& e, const std::vector<LaneMask>& natural, const st
         if (written != nullptr) ghost = written->velocity <= kGhostVelocity;
         const double plain = feel.quantized_velocity(lane, s.source_step, ghost);
         const double drawn = feel.velocity(lane, s.source_step, ghost, loudness[li], r);
-        const double vel = written != nullptr ? written->velocity + h * (drawn - plain) : plain + h * (drawn - plain);
+        double vel = written != nullptr ? written->velocity + h * (drawn - plain) : plain + h * (drawn - plain);
+        if (written == nullptr && s.group_start && !ghost && (lane_bit(lane) & kGroupMarks) != 0) vel *= kGroupAccent;
         const auto velocity = static_cast<std::uint8_t>(std::clamp(std::lround(vel), 1L, 127L));
 
         const double grid_tick = static_cast<double>(e.plan.bar_ticks * bar + s.tick) + feel.swing_ticks(s);

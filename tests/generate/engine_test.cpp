@@ -492,20 +492,25 @@ TEST(Generate, ThreeFourOfASpangALangLoopIsAJazzWaltz) {
   }
 }
 
-// 5/4's second group is led by the model beat with the surer accent: the downbeat of a
-// rock loop, beat 3 of a one-drop (kick and cross-stick on 3 only).
-TEST(Generate, FiveFourLeadsItsSecondGroupWithTheSurerAccent) {
+// A one-drop loop: hi-hat eighths, kick and cross-stick on 3 only.
+Pattern one_drop(int bars) {
   Pattern drop;
   drop.meter = Meter{4, 4};
   drop.tempo_bpm = 80;
-  drop.length_ticks = drop.meter.ticks_per_bar() * 4;
-  for (int b = 0; b < 4; ++b) {
+  drop.length_ticks = drop.meter.ticks_per_bar() * bars;
+  for (int b = 0; b < bars; ++b) {
     const std::int64_t base = b * drop.meter.ticks_per_bar();
     for (int s = 0; s < 16; s += 2) drop.hits.push_back({base + s * 120, 42, 80, 60});
     drop.hits.push_back({base + 8 * 120, 36, 110, 60});
     drop.hits.push_back({base + 8 * 120, 37, 100, 60});
   }
   drop.sort_hits();
+  return drop;
+}
+
+// 5/4's second group is led by the model beat with the surer accent: the downbeat of a
+// rock loop, beat 3 of a one-drop (kick and cross-stick on 3 only).
+TEST(Generate, FiveFourLeadsItsSecondGroupWithTheSurerAccent) {
   const Meter five{5, 4};
   const auto lead_step = [&](const StyleProfile& profile) {
     const BarPlan plan = plan_bar(five, profile.groove);
@@ -515,7 +520,156 @@ TEST(Generate, FiveFourLeadsItsSecondGroupWithTheSurerAccent) {
     return -1;
   };
   EXPECT_EQ(lead_step(profile_from({rock_loop(4)})), 0);
-  EXPECT_EQ(lead_step(profile_from({drop})), 8);
+  EXPECT_EQ(lead_step(profile_from({one_drop(4)})), 8);
+}
+
+// Bars of other meters fall into the groups they are felt in, and the first slot of each
+// group is marked; a bar of the model's own four beats is not regrouped.
+TEST(BarPlan, GroupStartsFollowTheMeterGrouping) {
+  const auto profile = profile_from({rock_loop(4)});
+  struct Case {
+    const char* meter;
+    bool marks;
+    std::vector<std::int64_t> starts;  // ticks of the group starts
+  };
+  const std::vector<Case> cases = {
+      {"4/4", false, {}},
+      {"12/8", false, {}},
+      {"3/4", true, {0}},
+      {"5/4", true, {0, 3 * kPpq}},
+      {"6/8", true, {0, 3 * kPpq / 2}},
+      {"7/8", true, {0, kPpq, 2 * kPpq}},
+      {"7/4", true, {0, 2 * kPpq, 4 * kPpq}},
+  };
+  for (const auto& c : cases) {
+    const BarPlan plan = plan_bar(*Meter::parse(c.meter), profile.groove);
+    EXPECT_EQ(plan.marks_groups, c.marks) << c.meter;
+    std::vector<std::int64_t> starts;
+    for (const Slot& slot : plan.slots) {
+      if (slot.group_start) starts.push_back(slot.tick);
+    }
+    EXPECT_EQ(starts, c.starts) << c.meter;
+  }
+}
+
+// The n-gram's "step before" follows the model: a dotted beat of 6/8 on the sixteenth grid
+// plays the model's beat steps 0 1 2 3 2 3, and its fifth sixteenth (step 2 again) is drawn
+// after the second (step 1), as the model learned step 2, not after the fourth (step 3).
+TEST(BarPlan, TheStepBeforeIsTheModelsStepBefore) {
+  const auto profile = profile_from({rock_loop(4)});
+  const BarPlan six = plan_bar(Meter{6, 8}, profile.groove);
+  ASSERT_EQ(six.subdivision, Subdivision::sixteenth);
+  ASSERT_EQ(six.slots.size(), 12U);
+  const std::vector<int> previous = {-1, 0, 1, 2, 1, 4, 5, 6, 7, 8, 7, 10};
+  for (std::size_t i = 0; i < six.slots.size(); ++i) EXPECT_EQ(six.slots[i].previous, previous[i]) << "slot " << i;
+  const BarPlan four = plan_bar(Meter{4, 4}, profile.groove);
+  for (std::size_t i = 0; i < four.slots.size(); ++i) EXPECT_EQ(four.slots[i].previous, static_cast<int>(i) - 1);
+}
+
+// A one-drop is felt from its drop: a bar of another meter (and each part of 5/4's 3+2)
+// starts on the model's beat 3 (kick and cross-stick), where a backbeat style starts on its
+// downbeat.
+TEST(BarPlan, OneDropBarsStartOnTheDrop) {
+  const auto drop = profile_from({one_drop(4)});
+  const auto rock = profile_from({rock_loop(4)});
+  for (const char* meter : {"3/4", "6/8", "7/8", "5/4"}) {
+    const BarPlan d = plan_bar(*Meter::parse(meter), drop.groove);
+    const BarPlan r = plan_bar(*Meter::parse(meter), rock.groove);
+    ASSERT_EQ(d.slots.size(), r.slots.size()) << meter;
+    for (std::size_t i = 0; i < d.slots.size(); ++i) {
+      if (d.slots[i].tick != 0 && !(std::string(meter) == "5/4" && d.slots[i].tick == 3 * kPpq)) continue;
+      EXPECT_EQ(d.slots[i].source_step, 8) << meter << " group start at tick " << d.slots[i].tick;
+      EXPECT_EQ(r.slots[i].source_step, 0) << meter << " group start at tick " << r.slots[i].tick;
+    }
+    // The bar closes on the beat that leads into the drop (the model's beat 2).
+    EXPECT_EQ(d.slots.back().source_step / 4, 1) << meter;
+  }
+  // In the model's own meter the loop plays as learned.
+  const BarPlan four = plan_bar(Meter{4, 4}, drop.groove);
+  for (std::size_t i = 0; i < four.slots.size(); ++i) EXPECT_EQ(four.slots[i].source_step, static_cast<int>(i));
+}
+
+// In another meter the kick, snare, toms and crash on a group start play accented: with
+// humanize 0 each note plays its step's mean velocity, so the same model step sounds
+// louder on a group start than off one, and in 4/4 nothing changes.
+TEST(Generate, OtherMetersAccentTheirGroupStarts) {
+  Pattern soft = rock_loop(8);
+  for (Hit& h : soft.hits) h.velocity = static_cast<std::uint8_t>(h.velocity * 6 / 10);
+  auto profile = profile_from({soft});
+  profile.traits.fill_rate = 0.0;
+  profile.traits.ghost_notes = 1.0;
+  const auto run = [&](const char* meter) {
+    GenerateOptions o;
+    o.meter = *Meter::parse(meter);
+    o.humanize = 0;
+    o.bars = 2;
+    o.variations = 1;
+    o.seed = 5;
+    auto g = generate(profile, o);
+    EXPECT_TRUE(g) << meter;
+    return g->variations[0].grid;
+  };
+  const GrooveGrid four = run("4/4");
+  const int kick_one = four.at(0, 0, Lane::kick), kick_three = four.at(0, 8, Lane::kick);
+  const int snare_four = four.at(0, 12, Lane::snare);
+  EXPECT_EQ(kick_one, 66);  // 110 x 0.6: no accent in the model's own meter
+  // 5/4 = 3+2: kicks on 1 and 4 (group starts, the model's downbeat) and on 2 (its beat 3),
+  // snares on 3 and 5 (its beat 4).
+  const GrooveGrid five = run("5/4");
+  EXPECT_GT(five.at(0, 0, Lane::kick), kick_one * 12 / 10);
+  EXPECT_EQ(five.at(0, 12, Lane::kick), five.at(0, 0, Lane::kick));
+  EXPECT_EQ(five.at(0, 4, Lane::kick), kick_three);
+  EXPECT_EQ(five.at(0, 8, Lane::snare), snare_four);
+  EXPECT_EQ(five.at(0, 16, Lane::snare), snare_four);
+  // 7/8 = 2+2+3: the snares on 3 and 5 (eighths) lead the second and third groups.
+  const GrooveGrid seven = run("7/8");
+  EXPECT_GT(seven.at(0, 8, Lane::snare), snare_four * 12 / 10);
+  EXPECT_GT(seven.at(0, 0, Lane::kick), kick_one * 12 / 10);
+}
+
+// Another meter's groups are marked: from grooves whose downbeat kick comes in half the
+// bars (the hi-hat alone in the others), most 3/4 bars start with a kick, while in 4/4 the
+// downbeat keeps about its measured share.
+TEST(Generate, OtherMetersMarkTheirGroupStartsWithAStroke) {
+  Rng rng(21);
+  Pattern p;
+  const int bars = 64;
+  p.length_ticks = p.meter.ticks_per_bar() * bars;
+  for (int b = 0; b < bars; ++b) {
+    const std::int64_t base = b * p.meter.ticks_per_bar();
+    for (int s = 0; s < 16; s += 2) p.hits.push_back({base + s * 120, 42, 80, 60});
+    if (rng.chance(0.5)) p.hits.push_back({base, 36, 100, 60});
+    p.hits.push_back({base + 6 * 120, 36, 100, 60});
+    p.hits.push_back({base + 4 * 120, 38, 110, 60});
+    p.hits.push_back({base + 12 * 120, 38, 110, 60});
+  }
+  p.sort_hits();
+  auto profile = profile_from({p});
+  profile.traits.fill_rate = 0.0;
+  const auto marked_share = [&](const char* meter) {
+    int marked = 0, total = 0;
+    for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+      GenerateOptions o;
+      o.meter = *Meter::parse(meter);
+      o.humanize = 0;
+      o.bars = 8;
+      o.variations = 4;
+      o.seed = seed;
+      auto g = generate(profile, o);
+      EXPECT_TRUE(g) << meter;
+      if (!g) return 0.0;
+      for (const auto& v : g->variations) {
+        for (int b = 0; b < o.bars; ++b) {
+          ++total;
+          marked += v.grid.at(b, 0, Lane::kick) > 0 ? 1 : 0;
+        }
+      }
+    }
+    return static_cast<double>(marked) / total;
+  };
+  const double four = marked_share("4/4"), three = marked_share("3/4");
+  EXPECT_GT(three, 0.65) << "4/4: " << four << " 3/4: " << three;
+  EXPECT_GT(three, four + 0.15);
 }
 
 TEST(Generate, FillsStartOnABeat) {
