@@ -39,9 +39,6 @@ class HttpProvider : public Provider {
                            ProviderFailure& failure) const = 0;
 
   ProviderSettings settings_;
-
- private:
-  CurlGlobal curl_;
 };
 
 class OpenAiProvider final : public HttpProvider {

@@ -44,19 +44,6 @@ struct HttpError {
   double latency_ms = 0;
 };
 
-// libcurl's process-wide state, reference counted by libcurl itself; every object that sends
-// requests holds one so the library stays initialised while it lives.
-class CurlGlobal {
- public:
-  CurlGlobal();
-  ~CurlGlobal();
-  CurlGlobal(const CurlGlobal&);
-  CurlGlobal& operator=(const CurlGlobal&) { return *this; }  // each object keeps its own count
-
- private:
-  bool ok_;
-};
-
 // Sends one request and waits for the whole answer (any HTTP status counts as an answer).
 [[nodiscard]] std::expected<HttpResponse, HttpError> http_send(const HttpRequest& request);
 
