@@ -38,31 +38,31 @@ std::vector<std::int64_t> split_beats(const Meter& meter) {
 // styles, beat 3 in a one-drop. Other bars: the first beat is the downbeat, the last leads back into the bar
 // line (the model's last beat, a backbeat), the middle ones alternate the model's beats 2
 // and 3.
+// The plain rule for beat `index` of `count`: downbeat first, the model's last beat last,
+// its beats 2 and 3 alternating between.
+int in_line_role(int index, int count) {
+  if (index == 0) return 0;
+  if (index == count - 1) return 3;
+  return (index - 1) % 2 == 0 ? 1 : 2;
+}
+
 int source_beat(int index, int count, bool equal, int source_beats, int lead) {
   int role = 0;
   if (lead == 2 && count != 4) {
-    // A one-drop is felt from its drop (the model's beat 3), so the bar starts there:
-    // 3/4 and 7/8 drop, beat 4, beat 2; 6/8 drop, beat 2; 5/4 is 3+2 of those.
-    // The beat before the bar line is the model's beat 2, which leads into the drop.
+    // A one-drop is felt from its drop (the model's beat 3), so the bar starts there: the
+    // plain rule read half a bar later (3/4 and 7/8 drop, beat 4, beat 2; 6/8 drop, beat 2;
+    // 5/4 is 3+2 of those). The last beat, the model's beat 2, leads into the drop.
     const int first = count == 5 && index >= 3 ? index - 3 : index;
     const int length = count == 5 ? (index >= 3 ? 2 : 3) : count;
-    if (first == 0) role = 2;
-    else if (first == length - 1) role = 1;
-    else role = (first - 1) % 2 == 0 ? 3 : 0;
-    return std::min(role, source_beats - 1);
-  }
-  if (count == 5) {
+    role = (in_line_role(first, length) + 2) % 4;
+  } else if (count == 5) {
     const int three_plus_two[5] = {0, 2, 3, lead, 3};
     role = three_plus_two[index];
   } else if (count == 3 && equal) {
     constexpr int kThree[3] = {0, 2, 3};
     role = kThree[index];
-  } else if (index == 0) {
-    role = 0;
-  } else if (index == count - 1) {
-    role = 3;
   } else {
-    role = (index - 1) % 2 == 0 ? 1 : 2;
+    role = in_line_role(index, count);
   }
   return std::min(role, source_beats - 1);
 }
