@@ -34,6 +34,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <unordered_set>
 #include <vector>
 
@@ -379,9 +380,22 @@ struct Errors {
   [[nodiscard]] double vel() const { return n ? velocity / static_cast<double>(n) : std::nan(""); }
 };
 
-// Pairs the hits of `candidate` with those of `real` lane by lane in time order (a humanizer
-// may write a lane with another GM note); false when a lane's counts differ (the candidate
-// added or dropped notes).
+// The nearest sixteenth of a hit, the key under which match_notes pairs it.
+std::int64_t nearest_step(const Hit& h) {
+  const double per_step = kGrid.ticks_per_step();
+  return std::llround(static_cast<double>(h.tick) / per_step);
+}
+
+// Pairs the hits of `candidate` with those of `real` lane by lane; false when a lane's
+// counts differ (the candidate added or dropped notes). Within a lane, hits are paired in
+// the order (nearest sixteenth, GM note, time): notes of one lane that share a step but are
+// different instruments - the pedal and a stick stroke on the hi-hat, a rim shot and a
+// head stroke, which a quantized input writes at one tick - are paired by what they are,
+// not by which of them the humanizer or the drummer happened to play first (pairing those
+// by time order charged a humanizer that puts a soft pedal note before a loud stick
+// stroke with the difference between the two instruments). A humanizer that moves notes
+// no further than the middle to the next step (ours: at most 0.45 of a step) keeps each
+// note's step; notes of one GM note on one step (a quantized flam) pair in time order.
 bool match_notes(const Pattern& real, const Pattern& candidate, Errors& errors) {
   std::map<int, std::vector<const Hit*>> a, b;
   for (const Hit& h : real.hits) {
@@ -397,9 +411,11 @@ bool match_notes(const Pattern& real, const Pattern& candidate, Errors& errors) 
     auto it = b.find(note);
     if (it == b.end() || it->second.size() != hits.size()) return false;
     auto& other = it->second;
-    auto by_tick = [](const Hit* x, const Hit* y) { return x->tick < y->tick; };
-    std::stable_sort(hits.begin(), hits.end(), by_tick);
-    std::stable_sort(other.begin(), other.end(), by_tick);
+    auto order = [](const Hit* x, const Hit* y) {
+      return std::tuple{nearest_step(*x), x->note, x->tick} < std::tuple{nearest_step(*y), y->note, y->tick};
+    };
+    std::stable_sort(hits.begin(), hits.end(), order);
+    std::stable_sort(other.begin(), other.end(), order);
     for (std::size_t i = 0; i < hits.size(); ++i) {
       local.add(static_cast<double>(other[i]->tick - hits[i]->tick) * ms,
                 (static_cast<double>(other[i]->velocity) - hits[i]->velocity) / 127.0);
@@ -435,9 +451,11 @@ void add_oracle(const Pattern& real, const Pattern& quantized, std::vector<doubl
   for (auto& [lane, hits] : a) {
     auto& other = b[lane];
     if (other.size() != hits.size()) return;
-    auto by_tick = [](const Hit* x, const Hit* y) { return x->tick < y->tick; };
-    std::stable_sort(hits.begin(), hits.end(), by_tick);
-    std::stable_sort(other.begin(), other.end(), by_tick);
+    auto order = [](const Hit* x, const Hit* y) {
+      return std::tuple{nearest_step(*x), x->note, x->tick} < std::tuple{nearest_step(*y), y->note, y->tick};
+    };
+    std::stable_sort(hits.begin(), hits.end(), order);
+    std::stable_sort(other.begin(), other.end(), order);
     for (std::size_t i = 0; i < hits.size(); ++i) {
       dts.push_back(static_cast<double>(hits[i]->tick - other[i]->tick) * ms);
       velocities[lane].push_back(hits[i]->velocity);

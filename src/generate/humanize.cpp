@@ -423,22 +423,25 @@ Result<Pattern> humanize(const Pattern& in, const StyleProfile& style, const Hum
         t = std::max(lower, std::min(t, out.hits[order[k]].tick - gap));
       }
     }
-    // Notes of one lane written at the same tick (a quantized flam or drag) leave in the
+    // Notes of one GM note written at the same tick (a quantized flam or drag) leave in the
     // order they came in: the learned feel places and voices the first as the grace note,
     // and the random part must not swap a soft grace note behind its stroke. `order` keeps
-    // input order among equal ticks, so each run of one tick is sorted by lane (stably) and
-    // every lane's notes take their own output ticks in ascending order.
+    // input order among equal ticks, so each run of one tick is sorted by GM note (stably)
+    // and every note's hits take their own output ticks in ascending order. Different
+    // instruments of one lane at one tick (the pedal and a stick stroke on the hi-hat, a
+    // rim shot and a head stroke) keep the times the feel gives each: which of them a
+    // drummer plays first depends on the instrument, not on the order a file lists them.
     for (std::size_t r = g; r < e;) {
       std::size_t r_end = r + 1;
       while (r_end < e && in.hits[order[r_end]].tick == in.hits[order[r]].tick) ++r_end;
       if (r_end - r >= 2) {
         std::vector<std::size_t> run(order.begin() + static_cast<std::ptrdiff_t>(r),
                                      order.begin() + static_cast<std::ptrdiff_t>(r_end));
-        const auto lane_of_note = [&](std::size_t i) { return lane_index(lane_for(in.hits[i].note)); };
-        std::ranges::stable_sort(run, {}, lane_of_note);
+        const auto note_of = [&](std::size_t i) { return in.hits[i].note; };
+        std::ranges::stable_sort(run, {}, note_of);
         for (std::size_t c = 0; c < run.size();) {
           std::size_t d = c + 1;
-          while (d < run.size() && lane_of_note(run[d]) == lane_of_note(run[c])) ++d;
+          while (d < run.size() && note_of(run[d]) == note_of(run[c])) ++d;
           std::vector<std::int64_t> ticks;
           for (std::size_t m = c; m < d; ++m) ticks.push_back(out.hits[run[m]].tick);
           std::ranges::sort(ticks);

@@ -52,10 +52,12 @@
 // click (placement and swing included, so neither is added again) and the conditional median
 // velocity. Judged note by note against the real performances of the Groove MIDI Dataset's
 // validation split (bench/quality section 5) this beats the step and context statistics on
-// both timing and velocity (measured: 18.8 ms / 0.154 against 22.1 ms / 0.177). Notes of one
-// lane on one step (a quantized flam, drag or 32nd-note pair, 13% of the validation notes)
-// are told apart by their place in the input: the first is placed and voiced as the grace
-// note and they leave in that order. The random part on top is the same as above (variation
+// both timing and velocity (measured: 18.9 ms / 0.147 against 22.2 ms / 0.175). Notes of one
+// lane on one step (13% of the validation notes) are told apart by GM note and then by
+// their place in the input: of one GM note (a quantized flam, drag or 32nd-note pair) the
+// first is placed and voiced as the grace note and they leave in that order; different
+// instruments of one lane (the hi-hat pedal under a stick stroke) each keep their own
+// predicted time. The random part on top is the same as above (variation
 // times the step's spread, correlated within a beat); an artist's laid_back_ms still shifts
 // the notes.
 // Styles whose traits impose a swing, other meters and the triplet grid keep the

@@ -4,6 +4,8 @@
 #include <bit>
 #include <cmath>
 #include <fstream>
+#include <numeric>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -100,10 +102,28 @@ std::vector<double> note_feel_features(const GridTake& take, const GrooveModel& 
   const auto mask_at = [&](std::int64_t k) -> std::uint16_t {
     return k >= 0 && static_cast<std::size_t>(k) < total ? masks[static_cast<std::size_t>(k)] : std::uint16_t{0};
   };
-  // Notes of one lane on one step (a quantized flam, drag or 32nd-note pair): how many, and
-  // each note's place among them in the take's order, which is time order in a performance.
-  std::vector<int> lane_step_count(total * kLaneCount, 0), lane_step_seen(total * kLaneCount, 0);
+  // Notes of one lane on one step: how many, and each note's place among them, by GM note
+  // and then in the take's order. Notes of one GM note there (a quantized flam, drag or
+  // 32nd-note pair) come in the take's order, which is time order in a performance and the
+  // order a user wrote them in. Different instruments of one lane (the pedal and a stick
+  // stroke on the hi-hat, a rim shot and a head stroke) are placed by GM note, which a
+  // quantized pattern still shows; which of them a drummer played first it does not.
+  std::vector<int> lane_step_count(total * kLaneCount, 0);
   for (const GridNote& g : take.notes) ++lane_step_count[index(g) * kLaneCount + lane_index(g.lane)];
+  std::vector<std::size_t> by_cell(n);
+  std::iota(by_cell.begin(), by_cell.end(), std::size_t{0});
+  const auto cell_key = [&](std::size_t i) {
+    const GridNote& g = take.notes[i];
+    return std::tuple{index(g) * kLaneCount + lane_index(g.lane), g.note, i};
+  };
+  std::sort(by_cell.begin(), by_cell.end(), [&](std::size_t a, std::size_t b) { return cell_key(a) < cell_key(b); });
+  std::vector<int> place(n, 0);
+  for (std::size_t r = 1; r < n; ++r) {
+    if (std::get<0>(cell_key(by_cell[r])) == std::get<0>(cell_key(by_cell[r - 1]))) {
+      place[by_cell[r]] = place[by_cell[r - 1]] + 1;
+    }
+  }
+  std::size_t row = 0;
   for (const GridNote& g : take.notes) {
     const std::size_t l = lane_index(g.lane);
     const std::size_t k = index(g);
@@ -158,7 +178,7 @@ std::vector<double> note_feel_features(const GridTake& take, const GrooveModel& 
     out.push_back(std::min(g.bar, 16));
     out.push_back(static_cast<double>(g.bar) / bars_d);
     out.push_back(lane_step_count[k * kLaneCount + l]);
-    out.push_back(lane_step_seen[k * kLaneCount + l]++);
+    out.push_back(place[row++]);
   }
   return out;
 }

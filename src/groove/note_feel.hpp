@@ -10,7 +10,9 @@
 // measured groove model (GrooveModel): the tempo; the note's lane, GM note, step in the beat
 // and beat in the bar; which lanes hit at its step and at the two steps before and after;
 // the gaps to the lane's previous and next hits; how many notes of its lane share its step
-// (a quantized flam, drag or 32nd-note pair) and its place among them; how busy its bar and
+// (a quantized flam, drag or 32nd-note pair) and its place among them (by GM note, then in
+// the input's order, so the pedal and a stick stroke on the hi-hat keep their own roles
+// whichever was written first); how busy its bar and
 // lane are; the whole pattern's statistics (hits per bar, per lane, the share of hits on
 // each sixteenth of the beat - a swung take quantizes its late eighths onto the last
 // sixteenth -, ride against

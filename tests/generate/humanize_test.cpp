@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 
@@ -585,6 +586,66 @@ TEST(HumanizeLearned, QuantizedFlamsOpenUpAgainGraceNoteFirstAndSoft) {
     EXPECT_NEAR(static_cast<double>(first.tick - grid), -16.0, 6.0) << grid;
     EXPECT_NEAR(static_cast<double>(second.tick - grid), 8.0, 6.0) << grid;
     EXPECT_LT(first.velocity + 40, second.velocity) << grid;
+  }
+}
+
+// The hi-hat played with stick and foot: eighth-note stick strokes (42) on time, and on
+// beats 2 and 4 the pedal (44) 24 ticks (30 ms) early, so both quantize onto one step.
+Pattern stick_and_pedal_performance(int bars, std::uint64_t seed) {
+  Rng rng(seed);
+  Pattern p;
+  p.meter = Meter{4, 4};
+  p.tempo_bpm = kTempo;
+  p.length_ticks = p.meter.ticks_per_bar() * bars;
+  const auto noise = [&] { return static_cast<std::int64_t>(rng.below(7)) - 3; };
+  for (int b = 0; b < bars; ++b) {
+    const std::int64_t base = b * p.meter.ticks_per_bar();
+    for (int e = 0; e < 8; ++e) p.hits.push_back({base + e * 240 + noise(), 42, 90, 60});
+    p.hits.push_back({base + noise(), 36, 110, 60});
+    for (const std::int64_t beat : {480, 1440}) {
+      p.hits.push_back({base + beat - 24 + noise(), 44, 60, 60});
+      p.hits.push_back({base + beat + noise(), 38, 115, 60});
+    }
+  }
+  for (auto& h : p.hits) h.tick = std::max<std::int64_t>(0, h.tick);
+  p.sort_hits();
+  return p;
+}
+
+TEST(HumanizeLearned, DifferentInstrumentsOfOneLaneOnOneStepKeepTheirOwnTiming) {
+  const auto take = stick_and_pedal_performance(48, 31);
+  const auto style = style_from(take);
+  const NoteFeelModel model = learned_from(take, style.groove.sixteenth);
+  // The quantized input lists the stick stroke (42) before the pedal (44) at each shared
+  // tick; the performance played the pedal first. The order a file lists them in says
+  // nothing about which comes first, so either listing gives the same result.
+  const auto in = quantized(stick_and_pedal_performance(8, 32));
+  Pattern reversed = in;
+  std::stable_sort(reversed.hits.begin(), reversed.hits.end(), [](const Hit& a, const Hit& b) {
+    return a.tick != b.tick ? a.tick < b.tick : a.note > b.note;
+  });
+  const auto notes_of = [](const Pattern& p) {
+    std::vector<DrumNote> n;
+    for (const Hit& h : p.hits) n.push_back(h.note);
+    return n;
+  };
+  ASSERT_NE(notes_of(reversed), notes_of(in));
+  for (const Pattern* input : std::array<const Pattern*, 2>{&in, &reversed}) {
+    auto out = humanize(*input, style, HumanizeOptions{1.0, 5, 0.0}, &model);
+    ASSERT_TRUE(out) << out.error().message;
+    std::map<std::int64_t, std::map<DrumNote, std::int64_t>> at;  // grid tick -> note -> tick
+    for (const Hit& h : out->hits) {
+      if (h.note == 42 || h.note == 44) at[(h.tick + 60) / 120 * 120][h.note] = h.tick;
+    }
+    int shared = 0;
+    for (const auto& [grid, notes] : at) {
+      if (notes.size() < 2) continue;
+      ++shared;
+      // The pedal comes about 24 ticks early, the stick stroke stays on the grid.
+      EXPECT_NEAR(static_cast<double>(notes.at(44) - grid), -24.0, 8.0) << grid;
+      EXPECT_NEAR(static_cast<double>(notes.at(42) - grid), 0.0, 8.0) << grid;
+    }
+    EXPECT_EQ(shared, 16);
   }
 }
 

@@ -72,6 +72,16 @@ TEST(NoteFeel, NotesOfOneLaneOnOneStepAreCountedAndRanked) {
   EXPECT_EQ(rank(21), 0.0);
   EXPECT_EQ(count(22), 2.0);
   EXPECT_EQ(rank(22), 1.0);
+  // Different instruments of one lane on one step are ranked by GM note, not by the order
+  // the take lists them in: the hat edge (22) added after bar 0's step-8 stroke (42, note
+  // 4) ranks first.
+  t.notes.push_back({0, 8, Lane::closed_hat, 22});
+  const auto y = note_feel_features(t, GrooveModel{});
+  const auto rank_y = [&](std::size_t note) { return y[note * kNoteFeelFeatures + kNoteFeelFeatures - 1]; };
+  EXPECT_EQ(rank_y(24), 0.0);
+  EXPECT_EQ(rank_y(4), 1.0);
+  EXPECT_EQ(rank_y(1), 0.0);  // notes of one GM note still rank in the take's order
+  EXPECT_EQ(rank_y(23), 1.0);
   // A lone note, and a note sharing its step only with other lanes.
   EXPECT_EQ(count(0), 1.0);
   EXPECT_EQ(rank(0), 0.0);
