@@ -107,6 +107,9 @@ struct Args {
   fs::path cli;
   std::string provider;  // --provider for generate (empty: the CLI's default)
   std::set<int> sections;  // --sections: the sections to run (empty: all)
+  // --seed-offset: added to every --seed passed to mididrumigen (0: the published figures),
+  // to read how much a figure moves with the random path alone.
+  std::uint64_t seed_offset = 0;
 
   [[nodiscard]] bool wants(int section) const { return sections.empty() || sections.count(section) > 0; }
   // Sections 1-6 share the generated windows and run together.
@@ -261,7 +264,7 @@ Generated generate(const Args& args, const fs::path& out_dir, int genre, const s
   fs::remove_all(out_dir);
   const std::string command = shell_quote(args.cli.string()) + " generate " + shell_quote(query) +
                               " --bars " + std::to_string(kPhraseBars) + " --variations " +
-                              std::to_string(variations) + " --seed " + std::to_string(seed) +
+                              std::to_string(variations) + " --seed " + std::to_string(seed + args.seed_offset) +
                               extra + " --out " + shell_quote(out_dir.string()) + " --json" +
                               (args.provider.empty() ? std::string() : " --provider " + shell_quote(args.provider));
   const auto r = run_command(command);
@@ -850,7 +853,8 @@ int usage(const std::string& message) {
   std::fprintf(stderr,
                "%s\nusage: bench_quality --groove DIR (Groove MIDI Dataset with info.csv) "
                "--cli PATH (the mididrumigen binary) [--provider auto|local|NAME (passed to generate)] "
-               "[--sections LIST (e.g. 7,8 or 1,2,4; 1 and 2 run whenever any of 1-6 does)]\n",
+               "[--sections LIST (e.g. 7,8 or 1,2,4; 1 and 2 run whenever any of 1-6 does)] "
+               "[--seed-offset N (0-1000000, added to every seed passed to mididrumigen)]\n",
                message.c_str());
   return 2;
 }
@@ -876,6 +880,13 @@ int main(int argc, char** argv) {
         }
         args.sections.insert(n);
       }
+    } else if (a == "--seed-offset" && i + 1 < argc) {
+      const std::string value = argv[++i];
+      const int n = std::atoi(value.c_str());
+      if (n < 0 || n > 1000000 || value != std::to_string(n)) {
+        return usage("--seed-offset takes a whole number from 0 to 1000000, got '" + value + "'");
+      }
+      args.seed_offset = static_cast<std::uint64_t>(n);
     } else {
       return usage("unknown argument: " + a);
     }
@@ -892,6 +903,7 @@ int main(int argc, char** argv) {
     const fs::path tmp = fs::temp_directory_path() / ("mdg_quality_" + std::to_string(getpid()));
     Summary summary;
     fmt::print("MidiDrumiGen quality benchmark (issue 3), sections 7-8 only\n");
+    if (args.seed_offset != 0) fmt::print("seed offset {}: every seed passed to mididrumigen is that much higher\n", args.seed_offset);
     if (args.wants(7)) complexity_section(args, classes, tmp, summary);
     if (args.wants(8)) meters_section(args, classes, tmp, summary);
     fs::remove_all(tmp);
@@ -955,6 +967,10 @@ int main(int argc, char** argv) {
              val_windows.size(), gen_windows.size());
   fmt::print("generation: `generate NAME --bars {} --variations {} --seed {} --json`, no --tempo\n",
              kPhraseBars, kVariations, kSeed);
+  if (args.seed_offset != 0) {
+    fmt::print("seed offset {}: every seed passed to mididrumigen is {} higher than the sections state\n",
+               args.seed_offset, args.seed_offset);
+  }
   for (const auto& g : generated) {
     if (!g.ok) fmt::print("  generate \"{}\" FAILED: {}\n", g.query, g.error);
   }
@@ -1349,7 +1365,7 @@ int main(int argc, char** argv) {
       }
       const auto r = run_command(shell_quote(args.cli.string()) + " humanize " + shell_quote(in.string()) +
                                  " --style " + shell_quote(classes[static_cast<std::size_t>(validation[t].genre)].cli_genre) +
-                                 " --amount 1 --seed " + std::to_string(kSeed + t) + " -o " + shell_quote(out.string()));
+                                 " --amount 1 --seed " + std::to_string(kSeed + t + args.seed_offset) + " -o " + shell_quote(out.string()));
       auto back = r.status == 0 ? read_drum_file(out) : Result<Pattern>(fail(Errc::io, r.output.substr(0, 200)));
       if (!back) {
         ++humanize_failed;
