@@ -43,9 +43,11 @@ std::string option_help(const mdg::ParamSpec& spec) {
 
 mdg::Result<mdg::StyleLibrary> open_library(const std::string& data_dir) {
   // The CLI keeps a compact index of the knowledge base's headers in the user's cache, so
-  // that a run does not reread hundreds of entry files.
+  // that a run does not reread hundreds of entry files, and resolves its one or few names
+  // without building the full name index.
   return mdg::StyleLibrary::open(data_dir.empty() ? mdg::default_data_dir() : std::filesystem::path(data_dir),
-                                 mdg::default_cache_dir());
+                                 mdg::LibraryOptions{.cache_dir = mdg::default_cache_dir(),
+                                                     .names = mdg::NameIndexing::on_demand});
 }
 
 // Without --seed, the clock picks one; the output prints it so the result can be reproduced.

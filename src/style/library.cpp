@@ -1,7 +1,15 @@
 #include "style/library.hpp"
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <array>
+#include <cerrno>
+#include <charconv>
 #include <cmath>
+#include <iterator>
+#include <tuple>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
@@ -25,20 +33,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-
-// The *.json files of a folder, sorted so that open() is deterministic. A missing
-// folder is an empty list; the caller decides whether that is an error.
-Result<std::vector<fs::path>> json_files(const fs::path& dir) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return out;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".json" && it->is_regular_file(ec)) out.push_back(it->path());
-  }
-  if (ec) return fail(Errc::io, "cannot list '" + dir.string() + "': " + ec.message());
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 // A light scan of a profile document: finds the top-level members and the extent of
 // their values without building them, so open() does not pay for the large groove
@@ -247,6 +241,17 @@ std::string without_spaces(std::string_view folded) {
   return out;
 }
 
+// without_spaces(key) == compact, without building the string.
+bool equal_without_spaces(std::string_view key, std::string_view compact) {
+  std::size_t j = 0;
+  for (const char c : key) {
+    if (c == ' ') continue;
+    if (j == compact.size() || compact[j] != c) return false;
+    ++j;
+  }
+  return j == compact.size();
+}
+
 std::string sorted_words(std::vector<std::string> words) {
   std::sort(words.begin(), words.end());
   std::string out;
@@ -341,11 +346,68 @@ StyleProfile merge_onto_base(StyleProfile artist, const StyleProfile& base) {
 struct IndexedFile {
   fs::path file;
   std::uintmax_t size = 0;
-  std::int64_t mtime = 0;
+  std::int64_t mtime = 0;  // ns since the epoch
   bool genre = false;
 };
 
-constexpr std::string_view kIndexMagic = "mididrumigen-index 1";
+// The *.json files of a folder (regular files, links followed), sorted by name so that open()
+// is deterministic, with their size and modification time when `with_stat` (one stat each,
+// relative to the open folder). A missing folder is an empty list; the caller decides whether
+// that is an error.
+Result<std::vector<IndexedFile>> json_files(const fs::path& dir, bool genre, bool with_stat) {
+  std::vector<IndexedFile> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return out;
+  const auto cannot = [&dir](std::string_view what, int err) {
+    return fail(Errc::io, "cannot " + std::string(what) + " '" + dir.string() + "': " +
+                              std::generic_category().message(err));
+  };
+  DIR* folder = ::opendir(dir.c_str());
+  if (folder == nullptr) return cannot("list", errno);
+  std::vector<std::string> names;
+  std::vector<std::pair<std::uintmax_t, std::int64_t>> stats;
+  int err = 0;
+  while (true) {
+    errno = 0;
+    const dirent* entry = ::readdir(folder);
+    if (entry == nullptr) {
+      err = errno;
+      break;
+    }
+    const std::string_view name(entry->d_name);
+    // "x.json"; a file named just ".json" has no extension.
+    if (name.size() <= 5 || !name.ends_with(".json")) continue;
+    if (entry->d_type == DT_REG && !with_stat) {
+      names.emplace_back(name);
+      continue;
+    }
+    if (entry->d_type != DT_REG && entry->d_type != DT_LNK && entry->d_type != DT_UNKNOWN) continue;
+    struct stat st {};
+    if (::fstatat(::dirfd(folder), entry->d_name, &st, 0) != 0) {
+      err = errno;
+      break;
+    }
+    if (!S_ISREG(st.st_mode)) continue;
+    names.emplace_back(name);
+    stats.emplace_back(static_cast<std::uintmax_t>(st.st_size),
+                       static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec);
+  }
+  ::closedir(folder);
+  if (err != 0) return cannot("list", err);
+  std::vector<std::size_t> order(names.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&names](std::size_t a, std::size_t b) { return names[a] < names[b]; });
+  out.reserve(names.size());
+  for (const std::size_t i : order) {
+    IndexedFile f{dir / names[i], 0, 0, genre};
+    if (with_stat) std::tie(f.size, f.mtime) = stats[i];
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// Version 2: modification times in ns since the Unix epoch (version 1 held file_clock counts).
+constexpr std::string_view kIndexMagic = "mididrumigen-index 2";
 
 std::string cache_file_name(const fs::path& data_dir) {
   std::error_code ec;
@@ -377,19 +439,46 @@ std::vector<std::string> split_on(std::string_view text, char sep) {
   }
 }
 
+// The next `sep`-terminated piece of `rest` (without the separator), or the rest when `sep`
+// does not occur and `last` is allowed; nullopt otherwise.
+std::optional<std::string_view> take(std::string_view& rest, char sep, bool last = false) {
+  const std::size_t end = rest.find(sep);
+  if (end == std::string_view::npos) {
+    if (!last) return std::nullopt;
+    const std::string_view piece = rest;
+    rest = {};
+    return piece;
+  }
+  const std::string_view piece = rest.substr(0, end);
+  rest.remove_prefix(end + 1);
+  return piece;
+}
+
+bool is_number_text(std::string_view text, std::int64_t value) {
+  char buffer[24];
+  const auto r = std::to_chars(std::begin(buffer), std::end(buffer), value);
+  return std::string_view(buffer, static_cast<std::size_t>(r.ptr - buffer)) == text;
+}
+
 // Headers from the cache when every line matches `files`; nullopt otherwise.
 std::optional<std::vector<Header>> read_index(const fs::path& path, const std::vector<IndexedFile>& files) {
   auto text = read_text_file(path);
   if (!text) return std::nullopt;
-  const auto lines = split_on(*text, '\n');
-  if (lines.size() != files.size() + 2 || lines.front() != kIndexMagic || !lines.back().empty()) return std::nullopt;
+  std::string_view rest = *text;
+  if (take(rest, '\n') != kIndexMagic) return std::nullopt;
   std::vector<Header> headers;
   headers.reserve(files.size());
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    const auto fields = split_on(lines[i + 1], '\t');
-    if (fields.size() != 9) return std::nullopt;
-    const auto& f = files[i];
-    if (fields[0] != f.file.string() || fields[1] != std::to_string(f.size) || fields[2] != std::to_string(f.mtime)) {
+  for (const auto& f : files) {
+    auto line = take(rest, '\n');
+    if (!line) return std::nullopt;
+    std::array<std::string_view, 9> fields;
+    for (std::size_t k = 0; k < fields.size(); ++k) {
+      const auto field = take(*line, '\t', k + 1 == fields.size());
+      if (!field) return std::nullopt;
+      fields[k] = *field;
+    }
+    if (fields[8] != "end" || fields[0] != f.file.native() ||
+        !is_number_text(fields[1], static_cast<std::int64_t>(f.size)) || !is_number_text(fields[2], f.mtime)) {
       return std::nullopt;
     }
     Header h;
@@ -406,9 +495,9 @@ std::optional<std::vector<Header>> read_index(const fs::path& path, const std::v
     h.base = fields[6];
     if ((f.genre) != (h.kind == ProfileKind::genre)) return std::nullopt;
     if (!fields[7].empty()) h.aliases = split_on(fields[7], '\x1f');
-    if (fields[8] != "end") return std::nullopt;
     headers.push_back(std::move(h));
   }
+  if (!rest.empty()) return std::nullopt;
   return headers;
 }
 
@@ -454,10 +543,15 @@ void write_index(const fs::path& cache_dir, const fs::path& path, const std::vec
 }  // namespace
 
 Result<StyleLibrary> StyleLibrary::open(const std::filesystem::path& data_dir) {
-  return open(data_dir, fs::path());
+  return open(data_dir, LibraryOptions{});
 }
 
 Result<StyleLibrary> StyleLibrary::open(const std::filesystem::path& data_dir, const std::filesystem::path& cache_dir) {
+  return open(data_dir, LibraryOptions{.cache_dir = cache_dir});
+}
+
+Result<StyleLibrary> StyleLibrary::open(const std::filesystem::path& data_dir, const LibraryOptions& options) {
+  const fs::path& cache_dir = options.cache_dir;
   std::error_code ec;
   if (!fs::is_directory(data_dir, ec)) {
     return fail(Errc::not_found, "style data folder '" + data_dir.string() +
@@ -466,20 +560,13 @@ Result<StyleLibrary> StyleLibrary::open(const std::filesystem::path& data_dir, c
   }
   StyleLibrary library;
   library.data_dir_ = data_dir;
+  library.cache_dir_ = cache_dir;
 
   std::vector<IndexedFile> files;
   for (const bool genres : {true, false}) {
-    auto list = json_files(data_dir / (genres ? "genres" : "artists"));
+    auto list = json_files(data_dir / (genres ? "genres" : "artists"), genres, !cache_dir.empty());
     if (!list) return std::unexpected(list.error());
-    for (auto& file : *list) {
-      IndexedFile f{std::move(file), 0, 0, genres};
-      if (!cache_dir.empty()) {
-        f.size = fs::file_size(f.file, ec);
-        const auto time = fs::last_write_time(f.file, ec);
-        f.mtime = static_cast<std::int64_t>(time.time_since_epoch().count());
-      }
-      files.push_back(std::move(f));
-    }
+    std::move(list->begin(), list->end(), std::back_inserter(files));
   }
   const fs::path index_path = cache_dir.empty() ? fs::path() : cache_dir / cache_file_name(data_dir);
   std::optional<std::vector<Header>> headers;
@@ -512,56 +599,73 @@ Result<StyleLibrary> StyleLibrary::open(const std::filesystem::path& data_dir, c
                                               e.file.string());
     }
   }
-  library.build_index();
+  if (options.names == NameIndexing::at_open) (void)library.name_index();
   return library;
 }
 
-void StyleLibrary::build_index() {
-  // Ids and names go in before aliases, so that on a clash (an alias of one profile equal
-  // to the name of another) the name's owner wins; among equals the first file wins.
+template <typename Visit>
+void StyleLibrary::for_each_name_text(Visit&& visit) const {
   for (int pass = 0; pass < 2; ++pass) {
     for (std::size_t i = 0; i < entries_.size(); ++i) {
       const auto& e = entries_[i];
-      std::vector<std::string> texts;
-      if (pass == 0) texts = {e.id, e.name};
-      else texts = e.aliases;
       const KeyRef ref{static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(pass)};
-      for (const auto& text : texts) {
-        std::vector<std::string> keys;
-        add_keys(keys, text);
-        for (auto& k : keys) {
-          exact_.emplace(k, ref);
-          compact_.emplace(without_spaces(k), ref);
-          const auto words = split_words(k);
-          if (words.size() >= 2) sorted_tokens_.emplace(sorted_words(words), ref);
-          keys_.emplace_back(k, i);
-        }
-        const std::string folded = fold_name(text);
-        if (folded.empty()) continue;
-        fuzzy_.push_back(FuzzyKey{folded, ref.entry, ref.alias, false});
-        const auto words = split_words(folded);
-        if (words.size() >= 2 && words.back().size() >= 3) {
-          auto& owners = surnames_[words.back()];
-          if (std::find(owners.begin(), owners.end(), ref.entry) == owners.end()) owners.push_back(ref.entry);
-          fuzzy_.push_back(FuzzyKey{words.back(), ref.entry, ref.alias, true});
+      if (pass == 0) {
+        if (visit(ref, std::string_view(e.id)) || visit(ref, std::string_view(e.name))) return;
+      } else {
+        for (const auto& alias : e.aliases) {
+          if (visit(ref, std::string_view(alias))) return;
         }
       }
     }
   }
-  std::stable_sort(keys_.begin(), keys_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  key_words_.reserve(keys_.size());
-  for (const auto& [key, index] : keys_) {
-    for (auto& w : split_words(key)) words_.push_back(std::move(w));
-  }
-  std::sort(words_.begin(), words_.end());
-  words_.erase(std::unique(words_.begin(), words_.end()), words_.end());
-  for (const auto& [key, index] : keys_) {
-    std::vector<std::uint32_t> ids;
-    for (const auto& w : split_words(key)) {
-      ids.push_back(static_cast<std::uint32_t>(std::lower_bound(words_.begin(), words_.end(), w) - words_.begin()));
+}
+
+const StyleLibrary::NameIndex* StyleLibrary::built_name_index() const {
+  return names_->ready.load(std::memory_order_acquire) ? &names_->index : nullptr;
+}
+
+const StyleLibrary::NameIndex& StyleLibrary::name_index() const {
+  std::call_once(names_->once, [this] {
+    NameIndex& index = names_->index;
+    for_each_name_text([&index](const KeyRef& ref, std::string_view text) {
+      std::vector<std::string> keys;
+      add_keys(keys, text);
+      for (auto& k : keys) {
+        index.exact.emplace(k, ref);
+        index.compact.emplace(without_spaces(k), ref);
+        const auto words = split_words(k);
+        if (words.size() >= 2) index.sorted_tokens.emplace(sorted_words(words), ref);
+        index.keys.emplace_back(k, ref.entry);
+      }
+      const std::string folded = fold_name(text);
+      if (folded.empty()) return false;
+      index.fuzzy.push_back(FuzzyKey{folded, ref.entry, ref.alias, false});
+      const auto words = split_words(folded);
+      if (words.size() >= 2 && words.back().size() >= 3) {
+        auto& owners = index.surnames[words.back()];
+        if (std::find(owners.begin(), owners.end(), ref.entry) == owners.end()) owners.push_back(ref.entry);
+        index.fuzzy.push_back(FuzzyKey{words.back(), ref.entry, ref.alias, true});
+      }
+      return false;
+    });
+    std::stable_sort(index.keys.begin(), index.keys.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    index.key_words.reserve(index.keys.size());
+    for (const auto& [key, entry] : index.keys) {
+      for (auto& w : split_words(key)) index.words.push_back(std::move(w));
     }
-    key_words_.push_back(std::move(ids));
-  }
+    std::sort(index.words.begin(), index.words.end());
+    index.words.erase(std::unique(index.words.begin(), index.words.end()), index.words.end());
+    for (const auto& [key, entry] : index.keys) {
+      std::vector<std::uint32_t> ids;
+      for (const auto& w : split_words(key)) {
+        ids.push_back(static_cast<std::uint32_t>(std::lower_bound(index.words.begin(), index.words.end(), w) -
+                                                 index.words.begin()));
+      }
+      index.key_words.push_back(std::move(ids));
+    }
+    names_->ready.store(true, std::memory_order_release);
+  });
+  return names_->index;
 }
 
 // A genre's measured groove lives in grooves/<id>.json beside genres/, so that opening the
@@ -637,59 +741,128 @@ std::optional<Resolution> StyleLibrary::find(std::string_view name) const {
     return e.name;
   };
   const std::string plain = query.starts_with("the ") && query.size() > 4 ? query.substr(4) : query;
-  for (const auto& q : {query, plain}) {
-    if (const auto it = exact_.find(q); it != exact_.end()) {
-      return found(it->second, exact_kind(it->second), 1.0,
-                   source_text(it->second, [&q](const std::string& k) { return k == q; }));
-    }
-  }
   const std::string compact = without_spaces(plain);
-  if (const auto it = compact_.find(compact); it != compact_.end()) {
-    return found(it->second, exact_kind(it->second), 1.0,
-                 source_text(it->second, [&compact](const std::string& k) { return without_spaces(k) == compact; }));
-  }
   const auto words = split_words(plain);
-  if (words.size() >= 2) {
-    const std::string sorted = sorted_words(words);
-    if (const auto it = sorted_tokens_.find(sorted); it != sorted_tokens_.end()) {
-      return found(it->second, MatchKind::token, 1.0,
-                   source_text(it->second, [&sorted](const std::string& k) { return sorted_words(split_words(k)) == sorted; }));
-    }
-  }
-  if (words.size() == 1 && plain.size() >= 3) {
-    if (const auto it = surnames_.find(plain); it != surnames_.end() && it->second.size() == 1) {
-      return found(KeyRef{it->second.front(), 0}, MatchKind::token, 1.0, entries_[it->second.front()].name);
-    }
-  }
-  // Typos: the unique closest key within the limit.
-  if (plain.size() >= 4) {
-    const std::size_t limit = typo_limit(plain.size());
-    std::vector<std::size_t> row;
-    std::size_t best = limit + 1;
-    const FuzzyKey* best_key = nullptr;
-    bool ambiguous = false;
-    for (const auto& k : fuzzy_) {
-      if (k.surname && words.size() != 1) continue;
-      const std::size_t d = bounded_distance(plain, k.key, std::min(best, limit), row);
-      if (d > limit) continue;
-      if (d < best) {
-        best = d;
-        best_key = &k;
-        ambiguous = false;
-      } else if (d == best && best_key != nullptr && k.entry != best_key->entry) {
-        ambiguous = true;
+  const std::string sorted = words.size() >= 2 ? sorted_words(words) : std::string();
+  const bool surname_query = words.size() == 1 && plain.size() >= 3;
+
+  // What each step finds: the first key in the index's order that matches (the entry the
+  // index's emplace kept), and for a surname its owners.
+  std::optional<KeyRef> exact_query;
+  std::optional<KeyRef> exact_plain;
+  std::optional<KeyRef> compact_hit;
+  std::optional<KeyRef> sorted_hit;
+  std::optional<std::uint32_t> surname_owner;  // set when exactly one entry has it
+  const NameIndex* index = built_name_index();
+  if (index != nullptr) {
+    auto probe = [](const auto& map, const std::string& key) -> std::optional<KeyRef> {
+      const auto it = map.find(key);
+      return it == map.end() ? std::nullopt : std::optional<KeyRef>(it->second);
+    };
+    exact_query = probe(index->exact, query);
+    exact_plain = probe(index->exact, plain);
+    compact_hit = probe(index->compact, compact);
+    if (!sorted.empty()) sorted_hit = probe(index->sorted_tokens, sorted);
+    if (surname_query) {
+      if (const auto it = index->surnames.find(plain); it != index->surnames.end() && it->second.size() == 1) {
+        surname_owner = it->second.front();
       }
     }
-    if (best_key != nullptr && !ambiguous) {
-      const double longest = static_cast<double>(std::max(plain.size(), best_key->key.size()));
-      double score = 1.0 - static_cast<double>(best) / longest;
-      if (best_key->surname) score *= 0.9;
-      const KeyRef ref{best_key->entry, best_key->alias};
-      return found(ref, MatchKind::fuzzy, score,
-                   source_text(ref, [best_key](const std::string& k) { return k == best_key->key; }));
-    }
+  } else {
+    // One pass over the names in the index's order, deriving each text's keys as
+    // name_index() does; stops early only at an exact match of the query, which wins anyway.
+    bool surname_shared = false;
+    for_each_name_text([&](const KeyRef& ref, std::string_view text) {
+      const std::string folded = fold_name(text);
+      if (folded.empty()) return false;
+      const bool has_the = folded.starts_with("the ") && folded.size() > 4;
+      for (const std::string_view k : {has_the ? std::string_view(folded).substr(4) : std::string_view(),
+                                       std::string_view(folded)}) {
+        if (k.empty()) continue;
+        if (k == query) {
+          exact_query = ref;
+          return true;
+        }
+        if (!exact_plain && k == plain) exact_plain = ref;
+        if (!compact_hit && equal_without_spaces(k, compact)) compact_hit = ref;
+        // Folded keys have single spaces, so equal sorted words means equal length.
+        if (!sorted.empty() && !sorted_hit && k.size() == sorted.size()) {
+          const auto key_words = split_words(k);
+          if (key_words.size() >= 2 && sorted_words(key_words) == sorted) sorted_hit = ref;
+        }
+      }
+      if (surname_query && !surname_shared) {
+        const std::size_t space = folded.rfind(' ');
+        if (space != std::string::npos && std::string_view(folded).substr(space + 1) == plain) {
+          if (!surname_owner) surname_owner = ref.entry;
+          else if (*surname_owner != ref.entry) surname_shared = true;
+        }
+      }
+      return false;
+    });
+    if (surname_shared) surname_owner.reset();
   }
-  return std::nullopt;
+
+  if (exact_query) {
+    return found(*exact_query, exact_kind(*exact_query), 1.0,
+                 source_text(*exact_query, [&query](const std::string& k) { return k == query; }));
+  }
+  if (exact_plain) {
+    return found(*exact_plain, exact_kind(*exact_plain), 1.0,
+                 source_text(*exact_plain, [&plain](const std::string& k) { return k == plain; }));
+  }
+  if (compact_hit) {
+    return found(*compact_hit, exact_kind(*compact_hit), 1.0,
+                 source_text(*compact_hit, [&compact](const std::string& k) { return without_spaces(k) == compact; }));
+  }
+  if (sorted_hit) {
+    return found(*sorted_hit, MatchKind::token, 1.0,
+                 source_text(*sorted_hit, [&sorted](const std::string& k) { return sorted_words(split_words(k)) == sorted; }));
+  }
+  if (surname_owner) {
+    return found(KeyRef{*surname_owner, 0}, MatchKind::token, 1.0, entries_[*surname_owner].name);
+  }
+  // Typos: the unique closest key within the limit.
+  if (plain.size() < 4) return std::nullopt;
+  const std::size_t limit = typo_limit(plain.size());
+  std::vector<std::size_t> row;
+  std::size_t best = limit + 1;
+  std::optional<FuzzyKey> best_key;
+  bool ambiguous = false;
+  auto consider = [&](std::string_view key, const KeyRef& ref, bool surname) {
+    if (surname && words.size() != 1) return;
+    const std::size_t d = bounded_distance(plain, key, std::min(best, limit), row);
+    if (d > limit) return;
+    if (d < best) {
+      best = d;
+      best_key = FuzzyKey{std::string(key), ref.entry, ref.alias, surname};
+      ambiguous = false;
+    } else if (d == best && best_key && ref.entry != best_key->entry) {
+      ambiguous = true;
+    }
+  };
+  if (index != nullptr) {
+    for (const auto& k : index->fuzzy) consider(k.key, KeyRef{k.entry, k.alias}, k.surname);
+  } else {
+    // The typo pool in name_index()'s order: each folded text, then its surname.
+    for_each_name_text([&](const KeyRef& ref, std::string_view text) {
+      const std::string folded = fold_name(text);
+      if (folded.empty()) return false;
+      consider(folded, ref, false);
+      const std::size_t space = folded.rfind(' ');
+      if (space != std::string::npos && folded.size() - space - 1 >= 3) {
+        consider(std::string_view(folded).substr(space + 1), ref, true);
+      }
+      return false;
+    });
+  }
+  if (!best_key || ambiguous) return std::nullopt;
+  const double longest = static_cast<double>(std::max(plain.size(), best_key->key.size()));
+  double score = 1.0 - static_cast<double>(best) / longest;
+  if (best_key->surname) score *= 0.9;
+  const KeyRef ref{best_key->entry, best_key->alias};
+  return found(ref, MatchKind::fuzzy, score,
+               source_text(ref, [&best_key](const std::string& k) { return k == best_key->key; }));
 }
 
 Result<StyleProfile> StyleLibrary::load_merged(const LibraryEntry& entry) const {
@@ -800,17 +973,18 @@ std::vector<std::string> StyleLibrary::suggest(std::string_view name, std::size_
   const std::string query = fold_name(name);
   std::vector<std::pair<double, std::size_t>> scored;
   if (query.empty() || count == 0) return {};
+  const NameIndex& index = name_index();
   std::vector<double> best(entries_.size(), std::numeric_limits<double>::infinity());
   const auto query_words = split_words(query);
   std::vector<std::size_t> row;
   // Each distinct word of the base is compared with the query's words once.
-  std::vector<double> word_scores(words_.size(), 1.0);
-  for (std::size_t w = 0; w < words_.size(); ++w) {
-    for (const auto& qw : query_words) word_scores[w] = std::min(word_scores[w], word_closeness(qw, words_[w], row));
+  std::vector<double> word_scores(index.words.size(), 1.0);
+  for (std::size_t w = 0; w < index.words.size(); ++w) {
+    for (const auto& qw : query_words) word_scores[w] = std::min(word_scores[w], word_closeness(qw, index.words[w], row));
   }
-  for (std::size_t k = 0; k < keys_.size(); ++k) {
-    const auto& [key, index] = keys_[k];
-    best[index] = std::min(best[index], closeness(query, key, key_words_[k], word_scores, row));
+  for (std::size_t k = 0; k < index.keys.size(); ++k) {
+    const auto& [key, entry] = index.keys[k];
+    best[entry] = std::min(best[entry], closeness(query, key, index.key_words[k], word_scores, row));
   }
   // Beyond this, a "suggestion" shares too little with the query to help.
   constexpr double kMaxScore = 0.7;
@@ -822,9 +996,9 @@ std::vector<std::string> StyleLibrary::suggest(std::string_view name, std::size_
     return entries_[a.second].name < entries_[b.second].name;
   });
   std::vector<std::string> out;
-  for (const auto& [score, index] : scored) {
+  for (const auto& [score, entry] : scored) {
     if (out.size() == count) break;
-    out.push_back(entries_[index].name);
+    out.push_back(entries_[entry].name);
   }
   return out;
 }

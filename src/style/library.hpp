@@ -1,8 +1,11 @@
 #pragma once
 // The style library: the shipped knowledge base (data/artists, data/genres) and
 // resolution of a user's name to an effective profile.
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +52,25 @@ struct Resolved {
   Resolution how;
 };
 
+// When the name index (hash tables of every folded name, alias and id, the typo pool and the
+// vocabulary of suggest()) is built.
+enum class NameIndexing {
+  // At open: every lookup is a hash probe. For a process that resolves many names.
+  at_open,
+  // On first need: until then find() answers by one pass over the entries' names (the same
+  // answers, in the same order of preference) and the index is built only when suggest() runs,
+  // so a command that resolves one name does not build tables for seven hundred.
+  on_demand,
+};
+
+struct LibraryOptions {
+  // Where to keep the compact index of the knowledge base's headers; empty: no cache. It is
+  // reused only while every file keeps its name, size and modification time; cache problems
+  // never fail an open.
+  std::filesystem::path cache_dir;
+  NameIndexing names = NameIndexing::at_open;
+};
+
 class StyleLibrary {
  public:
   // Reads the index of every profile under data_dir (artists/*.json, genres/*.json);
@@ -59,6 +81,9 @@ class StyleLibrary {
   // modification time; any change rereads the files. Cache problems never fail the open.
   [[nodiscard]] static Result<StyleLibrary> open(const std::filesystem::path& data_dir,
                                                  const std::filesystem::path& cache_dir);
+  // The same with every option (cache folder, when to build the name index).
+  [[nodiscard]] static Result<StyleLibrary> open(const std::filesystem::path& data_dir,
+                                                 const LibraryOptions& options);
 
   // Case- and accent-insensitive lookup by name, id or alias. Artist profiles come back
   // merged onto their base genre profile (groove models filled in). An unknown name gives
@@ -71,6 +96,7 @@ class StyleLibrary {
   // Unknown: not_found naming the five closest names.
   [[nodiscard]] Result<Resolved> resolve_match(std::string_view name) const;
   // Just the index step: which entry a name finds, without loading it (nullopt: unknown).
+  // The same answer whether the name index is built or not (NameIndexing).
   [[nodiscard]] std::optional<Resolution> find(std::string_view name) const;
   // An unknown `name` played with the profile of `stand_in` (a genre or artist name): the
   // profile keeps `name`, its confidence is capped at 0.2 and the reason says it is a stand-in.
@@ -93,25 +119,41 @@ class StyleLibrary {
     std::uint8_t alias = 0;
     bool surname = false;  // a last word of a name: only compared with one-word queries
   };
+  struct NameIndex {
+    // folded name/alias/id -> index into entries_, sorted by key (used by suggest())
+    std::vector<std::pair<std::string, std::size_t>> keys;
+    std::vector<std::string> words;                     // every distinct word of keys, sorted
+    std::vector<std::vector<std::uint32_t>> key_words;  // the words of each key, as indexes into words
+    // Folded keys (with and without "the"), the same without spaces, sorted words, unique
+    // surnames, and the typo pool.
+    std::unordered_map<std::string, KeyRef> exact;
+    std::unordered_map<std::string, KeyRef> compact;
+    std::unordered_map<std::string, KeyRef> sorted_tokens;
+    std::unordered_map<std::string, std::vector<std::uint32_t>> surnames;
+    std::vector<FuzzyKey> fuzzy;
+  };
+  // Built once, by whichever const call needs it first (thread-safe).
+  struct LazyNameIndex {
+    std::once_flag once;
+    std::atomic<bool> ready{false};
+    NameIndex index;
+  };
   [[nodiscard]] Result<StyleProfile> load_genre_or_artist(const LibraryEntry& entry) const;
   [[nodiscard]] Result<StyleProfile> load_merged(const LibraryEntry& entry) const;
   [[nodiscard]] const LibraryEntry* entry_by_id(std::string_view id) const;
-  void build_index();
+  // Every text a name is found under, in the index's order of preference: ids and names of
+  // all entries, then their aliases (so that on a clash the name's owner wins; among equals
+  // the first file wins). visit(ref, text) returns true to stop.
+  template <typename Visit>
+  void for_each_name_text(Visit&& visit) const;
+  [[nodiscard]] const NameIndex& name_index() const;        // builds it on first use
+  [[nodiscard]] const NameIndex* built_name_index() const;  // nullptr until built
 
   std::filesystem::path data_dir_;
+  std::filesystem::path cache_dir_;
   std::vector<LibraryEntry> entries_;
-  // folded name/alias/id -> index into entries_, sorted by key (used by suggest())
-  std::vector<std::pair<std::string, std::size_t>> keys_;
-  std::vector<std::string> words_;                     // every distinct word of keys_, sorted
-  std::vector<std::vector<std::uint32_t>> key_words_;  // the words of each key, as indexes into words_
-  // Precomputed at open: folded keys (with and without "the"), the same without spaces,
-  // sorted words, unique surnames, ids, and the typo pool.
-  std::unordered_map<std::string, KeyRef> exact_;
-  std::unordered_map<std::string, KeyRef> compact_;
-  std::unordered_map<std::string, KeyRef> sorted_tokens_;
-  std::unordered_map<std::string, std::vector<std::uint32_t>> surnames_;
   std::unordered_map<std::string, std::uint32_t> ids_;
-  std::vector<FuzzyKey> fuzzy_;
+  std::unique_ptr<LazyNameIndex> names_ = std::make_unique<LazyNameIndex>();
 };
 
 // Where the CLI keeps its index cache: $MDG_CACHE_DIR, else $XDG_CACHE_HOME/mididrumigen,

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "style/profile_json.hpp"
 
@@ -360,6 +361,46 @@ TEST(ShippedData, EveryArtistResolvesAgainstShippedGenres) {
     ASSERT_TRUE(p.has_value()) << e.name << ": " << p.error().describe();
     EXPECT_EQ(p->id, e.id);
   }
+}
+
+// The whole shipped base: every id, name and alias (and a variant of each) finds the same
+// entry the same way through the scan of a lazily indexed library as through the index.
+TEST(ShippedData, NameScanFindsWhatTheIndexFinds) {
+  auto indexed = StyleLibrary::open(kShipped);
+  auto lazy = StyleLibrary::open(kShipped, LibraryOptions{.cache_dir = {}, .names = NameIndexing::on_demand});
+  ASSERT_TRUE(indexed.has_value() && lazy.has_value());
+  std::size_t checked = 0;
+  std::size_t found = 0;
+  for (std::size_t i = 0; i < indexed->entries().size(); ++i) {
+    const auto& e = indexed->entries()[i];
+    std::vector<std::string> texts = {e.id, e.name};
+    texts.insert(texts.end(), e.aliases.begin(), e.aliases.end());
+    for (std::size_t k = 0; k < texts.size(); ++k) {
+      const std::string& t = texts[k];
+      const auto space = t.rfind(' ');
+      // One variant per text, in turn: as written, "The ...", surname, word order, a typo.
+      std::string q = t;
+      switch ((i + k) % 5) {
+        case 1: q = "The " + t; break;
+        case 2: if (space != std::string::npos) q = t.substr(space + 1); break;
+        case 3: if (space != std::string::npos) q = t.substr(space + 1) + " " + t.substr(0, space); break;
+        case 4: if (t.size() > 4) q = t.substr(0, t.size() / 2) + t.substr(t.size() / 2 + 1); break;
+        default: break;
+      }
+      const auto a = lazy->find(q);
+      const auto b = indexed->find(q);
+      ASSERT_EQ(a.has_value(), b.has_value()) << q;
+      ++checked;
+      if (!a) continue;
+      ++found;
+      EXPECT_EQ(a->entry_id, b->entry_id) << q;
+      EXPECT_EQ(a->match, b->match) << q;
+      EXPECT_EQ(a->score, b->score) << q;
+      EXPECT_EQ(a->matched, b->matched) << q;
+    }
+  }
+  EXPECT_GT(checked, 1500U);
+  EXPECT_GT(found, checked * 9 / 10);
 }
 
 }  // namespace

@@ -2,9 +2,13 @@
 // a name, relations, unknown names and stand-ins.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -26,11 +30,14 @@ json entry(const std::string& id, const std::string& kind, const std::string& na
   return e;
 }
 
-class Resolution : public ::testing::Test {
+// Every case runs against a library that indexes names at open and one that scans them
+// until it needs the index: the answers must be the same.
+class Resolution : public ::testing::TestWithParam<NameIndexing> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("mdg_resolution_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '_');
+    dir_ = fs::temp_directory_path() / ("mdg_resolution_" + name);
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "artists");
     fs::create_directories(dir_ / "genres");
@@ -51,7 +58,7 @@ class Resolution : public ::testing::Test {
     write(entry("elvin-jones", "drummer", "Elvin Jones", json::array(), density));
     write(entry("philly-joe-jones", "drummer", "Philly Joe Jones", json::array(), density));
     write(entry("fishmans", "band", "Fishmans", {"フィッシュマンズ"}, density));
-    auto lib = StyleLibrary::open(dir_);
+    auto lib = StyleLibrary::open(dir_, LibraryOptions{.cache_dir = {}, .names = GetParam()});
     ASSERT_TRUE(lib.has_value()) << lib.error().describe();
     lib_.emplace(std::move(*lib));
   }
@@ -66,7 +73,7 @@ class Resolution : public ::testing::Test {
   std::optional<StyleLibrary> lib_;
 };
 
-TEST_F(Resolution, ExactAliasCaseAccentsTheAndPunctuation) {
+TEST_P(Resolution, ExactAliasCaseAccentsTheAndPunctuation) {
   struct Case {
     const char* query;
     const char* id;
@@ -98,7 +105,7 @@ TEST_F(Resolution, ExactAliasCaseAccentsTheAndPunctuation) {
   EXPECT_EQ(ok("Bonham, John").how.reason, "same words as 'John Bonham'");
 }
 
-TEST_F(Resolution, TyposResolveWithAScore) {
+TEST_P(Resolution, TyposResolveWithAScore) {
   for (const auto& [query, id] : {std::pair{"Jon Bonam", "john-bonham"}, {"Led Zepelin", "led-zeppelin"},
                                   {"Stubblefeld", "clyde-stubblefield"}, {"Motly Crue", "motley-crue"},
                                   {"Beatels", "the-beatles"}, {"Funkk", "funk"}}) {
@@ -113,7 +120,7 @@ TEST_F(Resolution, TyposResolveWithAScore) {
   EXPECT_FALSE(lib_->find("Jonas").has_value());
 }
 
-TEST_F(Resolution, BandWithoutTraitsUsesItsDrummer) {
+TEST_P(Resolution, BandWithoutTraitsUsesItsDrummer) {
   const Resolved r = ok("Led Zeppelin");
   EXPECT_EQ(r.how.match, MatchKind::relation);
   EXPECT_EQ(r.how.drummer_id, "john-bonham");
@@ -127,7 +134,7 @@ TEST_F(Resolution, BandWithoutTraitsUsesItsDrummer) {
   EXPECT_EQ(ok("Led Zep").how.reason, "alias 'Led Zep' of Led Zeppelin; drums by John Bonham (1968-1980)");
 }
 
-TEST_F(Resolution, UnknownNamesListTheFiveClosestAndTheStandInOptions) {
+TEST_P(Resolution, UnknownNamesListTheFiveClosestAndTheStandInOptions) {
   EXPECT_FALSE(lib_->find("Jones").has_value());  // two drummers called Jones
   auto r = lib_->resolve_match("Jones");
   ASSERT_FALSE(r.has_value());
@@ -144,7 +151,7 @@ TEST_F(Resolution, UnknownNamesListTheFiveClosestAndTheStandInOptions) {
   EXPECT_EQ(lib_->resolve_match("  ?! ").error().code, Errc::invalid_argument);
 }
 
-TEST_F(Resolution, StandInsSayTheyAreStandInsWithLowConfidence) {
+TEST_P(Resolution, StandInsSayTheyAreStandInsWithLowConfidence) {
   auto r = lib_->resolve_stand_in("The Unknowns", "funk");
   ASSERT_TRUE(r.has_value()) << r.error().describe();
   EXPECT_EQ(r->how.match, MatchKind::stand_in);
@@ -162,6 +169,56 @@ TEST_F(Resolution, StandInsSayTheyAreStandInsWithLowConfidence) {
   ASSERT_FALSE(bad.has_value());
   EXPECT_NE(bad.error().message.find("stand-in: unknown artist or style 'polka'"), std::string::npos);
 }
+
+// Every way of typing every name of the fixture, and names that are not there, find the
+// same entry the same way whichever way the names are indexed, before and after the lazy
+// index is built.
+TEST_P(Resolution, ScanAndIndexAgree) {
+  auto indexed = StyleLibrary::open(dir_, LibraryOptions{.cache_dir = {}, .names = NameIndexing::at_open});
+  ASSERT_TRUE(indexed.has_value());
+  std::vector<std::string> queries = {"Jones", "Jonas", "Bonham", "bonham john", "Henry", "the", "The The",
+                                      "acdc", "a c d c", "gunsnroses", "Motley", "Crue", "Fab Four",
+                                      "fishmans", "ﾌｨｯｼｭﾏﾝｽﾞ", "Zeppelin Led", "Rock & Roll", "rockandroll",
+                                      "Stubblefeld", "Jon Bonam", "Led Zepelin", "Beatels", "Funkk", "Philly",
+                                      "Joe Jones Philly", "Q", "", "  ?! ", "John Henry"};
+  for (const auto& e : indexed->entries()) {
+    std::vector<std::string> texts = {e.id, e.name};
+    texts.insert(texts.end(), e.aliases.begin(), e.aliases.end());
+    for (const auto& t : texts) {
+      queries.push_back(t);
+      queries.push_back("The " + t);
+      std::string upper = t;
+      for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      queries.push_back(upper);
+      const auto space = t.rfind(' ');
+      if (space != std::string::npos) {
+        queries.push_back(t.substr(space + 1));                          // surname
+        queries.push_back(t.substr(space + 1) + ", " + t.substr(0, space));  // word order
+      }
+      if (t.size() > 4) queries.push_back(t.substr(0, t.size() / 2) + t.substr(t.size() / 2 + 1));  // a typo
+    }
+  }
+  auto same = [](const std::optional<mdg::Resolution>& a, const std::optional<mdg::Resolution>& b) {
+    if (a.has_value() != b.has_value()) return false;
+    return !a || (a->query == b->query && a->entry_id == b->entry_id && a->entry_name == b->entry_name &&
+                  a->match == b->match && a->score == b->score && a->matched == b->matched);
+  };
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& q : queries) {
+      EXPECT_TRUE(same(lib_->find(q), indexed->find(q))) << "'" << q << "' round " << round;
+    }
+    // suggest() builds the index of a lazy library; the second round asks it.
+    EXPECT_EQ(lib_->suggest("Bonhm Zeppelin Beatles Crue Jones", 5),
+              indexed->suggest("Bonhm Zeppelin Beatles Crue Jones", 5));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Indexing, Resolution,
+                         ::testing::Values(NameIndexing::at_open, NameIndexing::on_demand),
+                         [](const ::testing::TestParamInfo<NameIndexing>& param_info) {
+                           return param_info.param == NameIndexing::at_open ? std::string("AtOpen")
+                                                                      : std::string("OnDemand");
+                         });
 
 }  // namespace
 }  // namespace mdg::resolution_test
