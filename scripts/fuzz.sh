@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Fuzz the MIDI reader and the LLM reply parser with libFuzzer for SECONDS each (default 60):
+# Fuzz the MIDI reader, the LLM reply parser and the binary groove decoder with libFuzzer for
+# SECONDS each (default 60):
 #   scripts/fuzz.sh [SECONDS]        (BUILD_DIR overrides the build folder)
-# Builds fuzz/midi_reader_fuzz.cpp and fuzz/llm_reply_fuzz.cpp with clang-19 (ASan + UBSan +
-# libFuzzer), runs each on a copy of its seed corpus (fuzz/corpus/midi, fuzz/corpus/llm_reply),
-# and exits non-zero if one finds a crash, printing where the crashing input was saved (copy it
-# to fuzz/crashes/<corpus> once fixed: the tests replay those).
+# Builds fuzz/midi_reader_fuzz.cpp, fuzz/llm_reply_fuzz.cpp and fuzz/groove_binary_fuzz.cpp with
+# clang-19 (ASan + UBSan + libFuzzer), runs each on a copy of its seed corpus (fuzz/corpus/midi,
+# fuzz/corpus/llm_reply, fuzz/corpus/groove_binary), and exits non-zero if one finds a crash,
+# printing where the crashing input was saved (copy it to fuzz/crashes/<corpus> once fixed: the
+# tests replay those).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-60}"
@@ -21,11 +23,11 @@ command -v ninja >/dev/null && generator=(-G Ninja)
 
 CC=clang-19 CXX=clang++-19 cmake -S "$root" -B "$build" "${generator[@]}" \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_UNITY_BUILD=ON -DMDG_FUZZ=ON -DMDG_BUILD_TESTS=OFF -DMDG_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" --target midi_fuzz llm_reply_fuzz -j "${MDG_FUZZ_JOBS:-2}"
+cmake --build "$build" --target midi_fuzz llm_reply_fuzz groove_binary_fuzz -j "${MDG_FUZZ_JOBS:-2}"
 
 failed=0
 # target:corpus:max input length
-for spec in midi_fuzz:midi:65536 llm_reply_fuzz:llm_reply:65536; do
+for spec in midi_fuzz:midi:65536 llm_reply_fuzz:llm_reply:65536 groove_binary_fuzz:groove_binary:65536; do
   IFS=: read -r target corpus max_len <<<"$spec"
   work="$(mktemp -d "${TMPDIR:-/tmp}/mdg-fuzz.XXXXXX")"
   mkdir -p "$work/corpus" "$work/artifacts"

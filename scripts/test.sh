@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start, the test suite: install what is missing, build with warnings as errors,
 # run every test, then again under AddressSanitizer + UndefinedBehaviorSanitizer, then
-# fuzz the MIDI reader and the LLM reply parser (MDG_FUZZ_SECONDS each, default 30).
+# fuzz the MIDI reader, the LLM reply parser and the binary groove decoder (MDG_FUZZ_SECONDS each,
+# default 30).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -24,5 +25,5 @@ echo "== tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan --output-on-failure -j"$(nproc)"
 
-echo "== fuzz the MIDI reader and the LLM reply parser, ${MDG_FUZZ_SECONDS:-30} s"
+echo "== fuzz the MIDI reader, the LLM reply parser and the binary groove decoder, ${MDG_FUZZ_SECONDS:-30} s"
 BUILD_DIR="$root/build/fuzz" scripts/fuzz.sh "${MDG_FUZZ_SECONDS:-30}"

@@ -21,6 +21,7 @@
 
 #include "core/text.hpp"
 #include "groove/groove_json.hpp"
+#include "style/groove_cache.hpp"
 #include "style/profile_json.hpp"
 
 #ifndef MDG_SOURCE_DATA_DIR
@@ -330,8 +331,8 @@ double word_closeness(std::string_view qw, std::string_view kw, std::vector<std:
 }
 
 // Artists inherit the groove; the dataset credit of the base travels with it.
-StyleProfile merge_onto_base(StyleProfile artist, const StyleProfile& base) {
-  artist.groove = base.groove;
+StyleProfile merge_onto_base(StyleProfile artist, StyleProfile base) {
+  artist.groove = std::move(base.groove);
   for (const auto& source : base.sources) {
     if (std::find(artist.sources.begin(), artist.sources.end(), source) == artist.sources.end()) {
       artist.sources.push_back(source);
@@ -678,14 +679,8 @@ Result<StyleProfile> StyleLibrary::load_genre_or_artist(const LibraryEntry& entr
   const auto groove_path = data_dir_ / "grooves" / (profile->id + ".json");
   std::error_code ec;
   if (!std::filesystem::exists(groove_path, ec)) return profile;
-  auto text = read_text_file(groove_path);
-  if (!text) return std::unexpected(text.error());
-  const auto json = nlohmann::json::parse(*text, nullptr, false);
-  if (json.is_discarded()) return fail(Errc::parse, groove_path.string() + ": not valid JSON");
-  auto groove = groove_set_from_json(json);
-  if (!groove) {
-    return fail(groove.error().code, groove_path.string() + ": " + groove.error().message);
-  }
+  auto groove = load_groove_file(groove_path, cache_dir_);
+  if (!groove) return std::unexpected(groove.error());
   profile->groove = std::move(*groove);
   return profile;
 }
@@ -877,7 +872,7 @@ Result<StyleProfile> StyleLibrary::load_merged(const LibraryEntry& entry) const 
   }
   auto base_profile = load_genre_or_artist(*base);
   if (!base_profile) return std::unexpected(base_profile.error());
-  return merge_onto_base(std::move(*profile), *base_profile);
+  return merge_onto_base(std::move(*profile), std::move(*base_profile));
 }
 
 Result<Resolved> StyleLibrary::resolve_match(std::string_view name) const {

@@ -64,9 +64,9 @@ enum class NameIndexing {
 };
 
 struct LibraryOptions {
-  // Where to keep the compact index of the knowledge base's headers; empty: no cache. It is
-  // reused only while every file keeps its name, size and modification time; cache problems
-  // never fail an open.
+  // Where to keep the compact index of the knowledge base's headers and the decoded groove
+  // models; empty: no cache. Every cached item is reused only while its source file keeps its
+  // size and modification time; cache problems never fail an open or a resolve.
   std::filesystem::path cache_dir;
   NameIndexing names = NameIndexing::at_open;
 };
@@ -78,7 +78,9 @@ class StyleLibrary {
   [[nodiscard]] static Result<StyleLibrary> open(const std::filesystem::path& data_dir);
   // The same, keeping the headers it reads (id, kind, name, aliases, base of every file) in
   // a compact index under cache_dir, reused while every file keeps its name, size and
-  // modification time; any change rereads the files. Cache problems never fail the open.
+  // modification time; any change rereads the files. Genres' groove files are read through
+  // the cache of their decoded form (groove_cache.hpp) there. Cache problems never fail the
+  // open or a resolve.
   [[nodiscard]] static Result<StyleLibrary> open(const std::filesystem::path& data_dir,
                                                  const std::filesystem::path& cache_dir);
   // The same with every option (cache folder, when to build the name index).
@@ -156,8 +158,9 @@ class StyleLibrary {
   std::unique_ptr<LazyNameIndex> names_ = std::make_unique<LazyNameIndex>();
 };
 
-// Where the CLI keeps its index cache: $MDG_CACHE_DIR, else $XDG_CACHE_HOME/mididrumigen,
-// else $HOME/.cache/mididrumigen; empty when none is set (no cache).
+// Where the CLI keeps its caches (the header index, decoded groove models): $MDG_CACHE_DIR,
+// else $XDG_CACHE_HOME/mididrumigen, else $HOME/.cache/mididrumigen; empty when none is set
+// (no cache).
 [[nodiscard]] std::filesystem::path default_cache_dir();
 
 // Where shipped data lives: $MDG_DATA_DIR, else <exe>/../share/mididrumigen/data, else

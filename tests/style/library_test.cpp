@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "style/profile_json.hpp"
 
 namespace mdg::library_test {
@@ -401,6 +403,31 @@ TEST(ShippedData, NameScanFindsWhatTheIndexFinds) {
   }
   EXPECT_GT(checked, 1500U);
   EXPECT_GT(found, checked * 9 / 10);
+}
+
+// Genres' groove models come through the cache exactly as from their JSON files, on the run
+// that fills the cache and on the runs that read it.
+TEST(ShippedData, GroovesThroughTheCacheAreTheSame) {
+  if (!fs::is_directory(kShipped / "grooves")) GTEST_SKIP() << "data/grooves has not been derived yet";
+  const fs::path cache = fs::temp_directory_path() / ("mdg_library_groove_cache_" + std::to_string(::getpid()));
+  fs::remove_all(cache);
+  auto plain = StyleLibrary::open(kShipped);
+  ASSERT_TRUE(plain.has_value());
+  for (int run = 0; run < 2; ++run) {
+    auto cached = StyleLibrary::open(kShipped, LibraryOptions{.cache_dir = cache, .names = NameIndexing::on_demand});
+    ASSERT_TRUE(cached.has_value());
+    for (const char* name : {"rock", "jazz", "John Bonham", "J Dilla", "Led Zeppelin"}) {
+      auto a = cached->resolve(name);
+      auto b = plain->resolve(name);
+      ASSERT_TRUE(a.has_value() && b.has_value()) << name;
+      EXPECT_FALSE(a->groove.sixteenth.empty()) << name;
+      EXPECT_TRUE(*a == *b) << name << " run " << run;
+    }
+  }
+  std::size_t groove_files = 0;
+  for (const auto& e : fs::directory_iterator(cache)) groove_files += e.path().filename().string().starts_with("groove-");
+  EXPECT_GE(groove_files, 2U);  // rock and jazz at least
+  fs::remove_all(cache);
 }
 
 }  // namespace
