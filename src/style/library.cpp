@@ -288,6 +288,47 @@ std::size_t bounded_distance(std::string_view a, std::string_view b, std::size_t
 // Typos allowed for a query of n bytes: 1 up to 5, 2 up to 9, then 3.
 std::size_t typo_limit(std::size_t n) { return n <= 5 ? 1 : (n <= 9 ? 2 : 3); }
 
+// The unique closest key to a query within its typo limit, over keys given in the index's
+// order: a later key at the best distance that belongs to another entry makes it ambiguous.
+class TypoSearch {
+ public:
+  struct Best {
+    std::size_t distance = 0;
+    std::string key;
+    std::uint32_t entry = 0;
+    std::uint8_t alias = 0;
+    bool surname = false;
+  };
+  TypoSearch(std::string_view plain, bool one_word) : plain_(plain), one_word_(one_word), limit_(typo_limit(plain.size())) {
+    best_.distance = limit_ + 1;
+  }
+  // Kept small so that it inlines into the loops over the keys; the rare updates are not.
+  void consider(std::string_view key, std::uint32_t entry, std::uint8_t alias, bool surname) {
+    if (surname && !one_word_) return;
+    const std::size_t d = bounded_distance(plain_, key, std::min(best_.distance, limit_), row_);
+    if (d <= limit_ && d <= best_.distance) record(d, key, entry, alias, surname);
+  }
+  [[nodiscard]] const Best* result() const { return found_ && !ambiguous_ ? &best_ : nullptr; }
+
+ private:
+  void record(std::size_t d, std::string_view key, std::uint32_t entry, std::uint8_t alias, bool surname) {
+    if (d < best_.distance) {
+      best_ = Best{d, std::string(key), entry, alias, surname};
+      found_ = true;
+      ambiguous_ = false;
+    } else if (found_ && entry != best_.entry) {
+      ambiguous_ = true;
+    }
+  }
+  std::string_view plain_;
+  bool one_word_;
+  std::size_t limit_;
+  Best best_;
+  bool found_ = false;
+  bool ambiguous_ = false;
+  std::vector<std::size_t> row_;
+};
+
 std::string years_text(const DrummerCredit& d) {
   if (!d.from) return {};
   return " (" + std::to_string(*d.from) + "-" + (d.to ? std::to_string(*d.to) : std::string()) + ")";
@@ -736,10 +777,17 @@ std::optional<Resolution> StyleLibrary::find(std::string_view name) const {
     return e.name;
   };
   const std::string plain = query.starts_with("the ") && query.size() > 4 ? query.substr(4) : query;
-  const std::string compact = without_spaces(plain);
-  const auto words = split_words(plain);
-  const std::string sorted = words.size() >= 2 ? sorted_words(words) : std::string();
-  const bool surname_query = words.size() == 1 && plain.size() >= 3;
+  // The other forms of the query, derived only when the exact keys do not match.
+  std::string compact;
+  std::vector<std::string> words;
+  std::string sorted;
+  bool surname_query = false;
+  auto derive_forms = [&] {
+    compact = without_spaces(plain);
+    words = split_words(plain);
+    if (words.size() >= 2) sorted = sorted_words(words);
+    surname_query = words.size() == 1 && plain.size() >= 3;
+  };
 
   // What each step finds: the first key in the index's order that matches (the entry the
   // index's emplace kept), and for a surname its owners.
@@ -755,17 +803,21 @@ std::optional<Resolution> StyleLibrary::find(std::string_view name) const {
       return it == map.end() ? std::nullopt : std::optional<KeyRef>(it->second);
     };
     exact_query = probe(index->exact, query);
-    exact_plain = probe(index->exact, plain);
-    compact_hit = probe(index->compact, compact);
-    if (!sorted.empty()) sorted_hit = probe(index->sorted_tokens, sorted);
-    if (surname_query) {
-      if (const auto it = index->surnames.find(plain); it != index->surnames.end() && it->second.size() == 1) {
-        surname_owner = it->second.front();
+    if (!exact_query) exact_plain = probe(index->exact, plain);
+    if (!exact_query && !exact_plain) {
+      derive_forms();
+      compact_hit = probe(index->compact, compact);
+      if (!sorted.empty()) sorted_hit = probe(index->sorted_tokens, sorted);
+      if (surname_query) {
+        if (const auto it = index->surnames.find(plain); it != index->surnames.end() && it->second.size() == 1) {
+          surname_owner = it->second.front();
+        }
       }
     }
   } else {
     // One pass over the names in the index's order, deriving each text's keys as
     // name_index() does; stops early only at an exact match of the query, which wins anyway.
+    derive_forms();
     bool surname_shared = false;
     for_each_name_text([&](const KeyRef& ref, std::string_view text) {
       const std::string folded = fold_name(text);
@@ -819,45 +871,30 @@ std::optional<Resolution> StyleLibrary::find(std::string_view name) const {
   }
   // Typos: the unique closest key within the limit.
   if (plain.size() < 4) return std::nullopt;
-  const std::size_t limit = typo_limit(plain.size());
-  std::vector<std::size_t> row;
-  std::size_t best = limit + 1;
-  std::optional<FuzzyKey> best_key;
-  bool ambiguous = false;
-  auto consider = [&](std::string_view key, const KeyRef& ref, bool surname) {
-    if (surname && words.size() != 1) return;
-    const std::size_t d = bounded_distance(plain, key, std::min(best, limit), row);
-    if (d > limit) return;
-    if (d < best) {
-      best = d;
-      best_key = FuzzyKey{std::string(key), ref.entry, ref.alias, surname};
-      ambiguous = false;
-    } else if (d == best && best_key && ref.entry != best_key->entry) {
-      ambiguous = true;
-    }
-  };
+  TypoSearch typos(plain, words.size() == 1);
   if (index != nullptr) {
-    for (const auto& k : index->fuzzy) consider(k.key, KeyRef{k.entry, k.alias}, k.surname);
+    for (const auto& k : index->fuzzy) typos.consider(k.key, k.entry, k.alias, k.surname);
   } else {
     // The typo pool in name_index()'s order: each folded text, then its surname.
-    for_each_name_text([&](const KeyRef& ref, std::string_view text) {
+    for_each_name_text([&typos](const KeyRef& ref, std::string_view text) {
       const std::string folded = fold_name(text);
       if (folded.empty()) return false;
-      consider(folded, ref, false);
+      typos.consider(folded, ref.entry, ref.alias, false);
       const std::size_t space = folded.rfind(' ');
       if (space != std::string::npos && folded.size() - space - 1 >= 3) {
-        consider(std::string_view(folded).substr(space + 1), ref, true);
+        typos.consider(std::string_view(folded).substr(space + 1), ref.entry, ref.alias, true);
       }
       return false;
     });
   }
-  if (!best_key || ambiguous) return std::nullopt;
-  const double longest = static_cast<double>(std::max(plain.size(), best_key->key.size()));
-  double score = 1.0 - static_cast<double>(best) / longest;
-  if (best_key->surname) score *= 0.9;
-  const KeyRef ref{best_key->entry, best_key->alias};
+  const auto* best = typos.result();
+  if (best == nullptr) return std::nullopt;
+  const double longest = static_cast<double>(std::max(plain.size(), best->key.size()));
+  double score = 1.0 - static_cast<double>(best->distance) / longest;
+  if (best->surname) score *= 0.9;
+  const KeyRef ref{best->entry, best->alias};
   return found(ref, MatchKind::fuzzy, score,
-               source_text(ref, [&best_key](const std::string& k) { return k == best_key->key; }));
+               source_text(ref, [best](const std::string& k) { return k == best->key; }));
 }
 
 Result<StyleProfile> StyleLibrary::load_merged(const LibraryEntry& entry) const {
