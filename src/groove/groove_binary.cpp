@@ -24,7 +24,6 @@ namespace {
 constexpr char kMagic[8] = {'M', 'D', 'G', 'G', 'R', 'O', 'O', 'V'};
 constexpr std::uint32_t kVersion = 1;
 constexpr std::size_t kHeaderSize = sizeof(kMagic) + 4 + 8 + 8;
-constexpr unsigned kMaskLimit = 1U << kLaneCount;
 
 std::uint64_t fnv1a(std::string_view bytes) {
   std::uint64_t hash = 1469598103934665603ULL;
@@ -89,7 +88,7 @@ class Reader {
     out.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
       if (!get(out[i].mask) || !get(out[i].count)) return false;
-      if (out[i].mask >= kMaskLimit || (i > 0 && out[i].mask <= out[i - 1].mask)) return ok_ = false;
+      if (out[i].mask >= kLaneMaskLimit || (i > 0 && out[i].mask <= out[i - 1].mask)) return ok_ = false;
     }
     return true;
   }
@@ -195,7 +194,7 @@ bool get_model(Reader& r, GrooveModel& m) {
     t.contexts.resize(contexts);
     for (std::size_t i = 0; i < contexts; ++i) {
       ContextCounts& c = t.contexts[i];
-      if (!r.get(c.previous) || c.previous >= kMaskLimit || !r.counts(c.next)) return false;
+      if (!r.get(c.previous) || c.previous >= kLaneMaskLimit || !r.counts(c.next)) return false;
       if (i > 0 && c.previous <= t.contexts[i - 1].previous) return false;
     }
     std::size_t beat_contexts = 0;
@@ -203,8 +202,8 @@ bool get_model(Reader& r, GrooveModel& m) {
     t.beat_contexts.resize(beat_contexts);
     for (std::size_t i = 0; i < beat_contexts; ++i) {
       BeatContextCounts& c = t.beat_contexts[i];
-      if (!r.get(c.previous) || !r.get(c.beat_before) || c.previous >= kMaskLimit ||
-          c.beat_before >= kMaskLimit || !r.counts(c.next)) {
+      if (!r.get(c.previous) || !r.get(c.beat_before) || c.previous >= kLaneMaskLimit ||
+          c.beat_before >= kLaneMaskLimit || !r.counts(c.next)) {
         return false;
       }
       if (i > 0 && std::pair{t.beat_contexts[i - 1].previous, t.beat_contexts[i - 1].beat_before} >=

@@ -203,7 +203,6 @@ Result<std::string> text(const json& obj, std::string_view key, const std::strin
 
 constexpr double kMaxOffsetMs = 1000.0;
 constexpr std::uint64_t kMaxCount = 0xffffffffu;
-constexpr unsigned kMaskLimit = 1u << kLaneCount;
 
 // "mask:count mask:count ...", masks strictly increasing and below 512.
 Result<std::vector<MaskCount>> parse_counts(const std::string& s, const std::string& path) {
@@ -224,8 +223,8 @@ Result<std::vector<MaskCount>> parse_counts(const std::string& s, const std::str
     auto r2 = std::from_chars(r1.ptr + 1, begin + s.size(), count);
     if (r2.ec != std::errc{}) return bad(path, "must be \"mask:count\" pairs separated by single spaces");
     pos = static_cast<std::size_t>(r2.ptr - begin);
-    if (mask >= kMaskLimit) {
-      return bad(path, "mask " + std::to_string(mask) + " must be below " + std::to_string(kMaskLimit));
+    if (mask >= kLaneMaskLimit) {
+      return bad(path, "mask " + std::to_string(mask) + " must be below " + std::to_string(kLaneMaskLimit));
     }
     if (count > kMaxCount) return bad(path, "count " + std::to_string(count) + " is too large");
     if (!out.empty() && mask <= out.back().mask) {
@@ -478,9 +477,9 @@ Result<GrooveModel> decode_model(const json& j, const std::string& prefix) {
       const std::string k_path = join(c_path, key);
       unsigned previous = 0;
       auto r = std::from_chars(key.data(), key.data() + key.size(), previous);
-      if (r.ec != std::errc{} || r.ptr != key.data() + key.size() || previous >= kMaskLimit ||
+      if (r.ec != std::errc{} || r.ptr != key.data() + key.size() || previous >= kLaneMaskLimit ||
           std::to_string(previous) != key) {
-        return bad(k_path, "key must be a mask 0-" + std::to_string(kMaskLimit - 1));
+        return bad(k_path, "key must be a mask 0-" + std::to_string(kLaneMaskLimit - 1));
       }
       if (!value.is_string()) return bad(k_path, "must be a string of \"mask:count\" pairs");
       auto next = parse_counts(value.get<std::string>(), k_path);
@@ -509,9 +508,9 @@ Result<GrooveModel> decode_model(const json& j, const std::string& prefix) {
       const auto r2 = shaped ? std::from_chars(first + comma + 1, first + equals, beat_before)
                              : std::from_chars_result{first, std::errc::invalid_argument};
       if (!shaped || r1.ec != std::errc{} || r1.ptr != first + comma || r2.ec != std::errc{} ||
-          r2.ptr != first + equals || previous >= kMaskLimit || beat_before >= kMaskLimit) {
+          r2.ptr != first + equals || previous >= kLaneMaskLimit || beat_before >= kLaneMaskLimit) {
         return bad(b_path, "must be \"previous,beat_before=mask:count ...\" entries separated by \"; \", "
-                           "masks 0-" + std::to_string(kMaskLimit - 1) + ", got '" +
+                           "masks 0-" + std::to_string(kLaneMaskLimit - 1) + ", got '" +
                                std::string(entry.substr(0, 40)) + "'");
       }
       auto next = parse_counts(std::string(entry.substr(equals + 1)), b_path);

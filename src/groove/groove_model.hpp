@@ -19,6 +19,8 @@ inline constexpr std::uint32_t kMinNoteVelocityHits = 8;
 
 // Bit i set = lane i hits at that step.
 using LaneMask = std::uint16_t;
+// Every lane mask is below this (one bit per lane).
+inline constexpr unsigned kLaneMaskLimit = 1U << kLaneCount;
 // The bit of `lane` in a LaneMask.
 [[nodiscard]] constexpr LaneMask lane_bit(Lane lane) noexcept {
   return static_cast<LaneMask>(1U << lane_index(lane));
