@@ -25,7 +25,8 @@ constexpr char kMagic[8] = {'M', 'D', 'G', 'G', 'R', 'O', 'O', 'V'};
 constexpr std::uint32_t kVersion = 1;
 constexpr std::size_t kHeaderSize = sizeof(kMagic) + 4 + 8 + 8;
 
-std::uint64_t fnv1a(std::string_view bytes) {
+// FNV-1a, 64 bits.
+std::uint64_t payload_checksum(std::string_view bytes) {
   std::uint64_t hash = 1469598103934665603ULL;
   for (const char c : bytes) {
     hash ^= static_cast<unsigned char>(c);
@@ -253,7 +254,7 @@ std::string groove_binary_frame(std::string_view payload) {
   out.bytes().append(kMagic, sizeof(kMagic));
   out.put(kVersion);
   out.put(static_cast<std::uint64_t>(payload.size()));
-  out.put(fnv1a(payload));
+  out.put(payload_checksum(payload));
   out.bytes() += payload;
   return std::move(out.bytes());
 }
@@ -279,7 +280,7 @@ Result<GrooveSet> groove_set_from_binary(std::string_view bytes) {
   if (version != kVersion) return bad("format version " + std::to_string(version) + ", expected " + std::to_string(kVersion));
   const std::string_view payload = bytes.substr(kHeaderSize);
   if (length != payload.size()) return bad("truncated or padded");
-  if (fnv1a(payload) != checksum) return bad("checksum mismatch");
+  if (payload_checksum(payload) != checksum) return bad("checksum mismatch");
   Reader r(payload);
   GrooveSet set;
   std::uint8_t feel = 0;
