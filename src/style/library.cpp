@@ -21,6 +21,7 @@
 
 #include "core/text.hpp"
 #include "groove/groove_json.hpp"
+#include "style/edit_distance.hpp"
 #include "style/groove_cache.hpp"
 #include "style/profile_json.hpp"
 
@@ -261,28 +262,6 @@ std::string sorted_words(std::vector<std::string> words) {
     out += w;
   }
   return out;
-}
-
-// Levenshtein distance if it is at most `limit`, else limit + 1; `row` is scratch space.
-std::size_t bounded_distance(std::string_view a, std::string_view b, std::size_t limit,
-                             std::vector<std::size_t>& row) {
-  const std::size_t gap = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
-  if (gap > limit) return limit + 1;
-  row.resize(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    std::size_t row_min = row[0];
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({above + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0U : 1U)});
-      diagonal = above;
-      row_min = std::min(row_min, row[j]);
-    }
-    if (row_min > limit) return limit + 1;
-  }
-  return std::min(row[b.size()], limit + 1);
 }
 
 // Typos allowed for a query of n bytes: 1 up to 5, 2 up to 9, then 3.
