@@ -383,10 +383,14 @@ struct Errors {
   [[nodiscard]] double vel() const { return n ? velocity / static_cast<double>(n) : std::nan(""); }
 };
 
-// The nearest sixteenth of a hit, the key under which match_notes pairs it.
-std::int64_t nearest_step(const Hit& h) {
+// The order in which match_notes and add_oracle pair the hits of one lane: (nearest
+// sixteenth, GM note, time); see match_notes.
+bool pairing_order(const Hit* x, const Hit* y) {
   const double per_step = kGrid.ticks_per_step();
-  return std::llround(static_cast<double>(h.tick) / per_step);
+  const auto key = [per_step](const Hit& h) {
+    return std::tuple{std::llround(static_cast<double>(h.tick) / per_step), h.note, h.tick};
+  };
+  return key(*x) < key(*y);
 }
 
 // Pairs the hits of `candidate` with those of `real` lane by lane; false when a lane's
@@ -414,11 +418,8 @@ bool match_notes(const Pattern& real, const Pattern& candidate, Errors& errors) 
     auto it = b.find(note);
     if (it == b.end() || it->second.size() != hits.size()) return false;
     auto& other = it->second;
-    auto order = [](const Hit* x, const Hit* y) {
-      return std::tuple{nearest_step(*x), x->note, x->tick} < std::tuple{nearest_step(*y), y->note, y->tick};
-    };
-    std::stable_sort(hits.begin(), hits.end(), order);
-    std::stable_sort(other.begin(), other.end(), order);
+    std::stable_sort(hits.begin(), hits.end(), pairing_order);
+    std::stable_sort(other.begin(), other.end(), pairing_order);
     for (std::size_t i = 0; i < hits.size(); ++i) {
       local.add(static_cast<double>(other[i]->tick - hits[i]->tick) * ms,
                 (static_cast<double>(other[i]->velocity) - hits[i]->velocity) / 127.0);
@@ -454,11 +455,8 @@ void add_oracle(const Pattern& real, const Pattern& quantized, std::vector<doubl
   for (auto& [lane, hits] : a) {
     auto& other = b[lane];
     if (other.size() != hits.size()) return;
-    auto order = [](const Hit* x, const Hit* y) {
-      return std::tuple{nearest_step(*x), x->note, x->tick} < std::tuple{nearest_step(*y), y->note, y->tick};
-    };
-    std::stable_sort(hits.begin(), hits.end(), order);
-    std::stable_sort(other.begin(), other.end(), order);
+    std::stable_sort(hits.begin(), hits.end(), pairing_order);
+    std::stable_sort(other.begin(), other.end(), pairing_order);
     for (std::size_t i = 0; i < hits.size(); ++i) {
       dts.push_back(static_cast<double>(hits[i]->tick - other[i]->tick) * ms);
       velocities[lane].push_back(hits[i]->velocity);
@@ -849,6 +847,12 @@ void meters_section(const Args& args, const std::vector<GenreClass>& classes, co
                     idiom_pairs > 0 && idiom_missed == 0));
 }
 
+void print_seed_offset(const Args& args) {
+  if (args.seed_offset == 0) return;
+  fmt::print("seed offset {}: every seed passed to mididrumigen is {} higher than the sections state\n",
+             args.seed_offset, args.seed_offset);
+}
+
 int usage(const std::string& message) {
   std::fprintf(stderr,
                "%s\nusage: bench_quality --groove DIR (Groove MIDI Dataset with info.csv) "
@@ -903,7 +907,7 @@ int main(int argc, char** argv) {
     const fs::path tmp = fs::temp_directory_path() / ("mdg_quality_" + std::to_string(getpid()));
     Summary summary;
     fmt::print("MidiDrumiGen quality benchmark (issue 3), sections 7-8 only\n");
-    if (args.seed_offset != 0) fmt::print("seed offset {}: every seed passed to mididrumigen is that much higher\n", args.seed_offset);
+    print_seed_offset(args);
     if (args.wants(7)) complexity_section(args, classes, tmp, summary);
     if (args.wants(8)) meters_section(args, classes, tmp, summary);
     fs::remove_all(tmp);
@@ -967,10 +971,7 @@ int main(int argc, char** argv) {
              val_windows.size(), gen_windows.size());
   fmt::print("generation: `generate NAME --bars {} --variations {} --seed {} --json`, no --tempo\n",
              kPhraseBars, kVariations, kSeed);
-  if (args.seed_offset != 0) {
-    fmt::print("seed offset {}: every seed passed to mididrumigen is {} higher than the sections state\n",
-               args.seed_offset, args.seed_offset);
-  }
+  print_seed_offset(args);
   for (const auto& g : generated) {
     if (!g.ok) fmt::print("  generate \"{}\" FAILED: {}\n", g.query, g.error);
   }
