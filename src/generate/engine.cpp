@@ -43,6 +43,13 @@ constexpr double kDensitySpread = 0.4;
 constexpr std::uint64_t kComplexityStream = 0xC0313E0ULL;
 // ... and the notes it adds are rendered from streams forked from that stream's fork kAddedNotes.
 constexpr std::uint64_t kAddedNotes = 0xADDEDULL;
+// The random stream that picks the measured take variation v of a genre leans toward.
+constexpr std::uint64_t kTakeStream = 0x7A4E0ULL;
+// A variation leaning toward a take scores its core candidates by their likelihood under
+// per-step onset shares kTakeBlend of the way from the genre's to the take's, weighted
+// kTakeLikelihood, without the genre's anchors.
+constexpr double kTakeBlend = 0.5;
+constexpr double kTakeLikelihood = 0.5;
 
 struct Lean {
   double strong = 1.0;
@@ -80,10 +87,15 @@ const std::vector<MaskCount>* beat_context(const StepTransitions& t, LaneMask pr
   return total >= 2 ? &it->next : nullptr;
 }
 
+// The weight of a candidate mask per lane that it plays (on) or leaves out (off) at one step.
+using LaneTilt = std::array<std::pair<double, double>, kLaneCount>;
+
 // `accent` weighs masks with a kick or snare stroke, `kick` those with a kick (see Lean);
-// `shaping` (null for fills) reweighs candidates by the bar-shaping traits.
+// `shaping` (null for fills) reweighs candidates by the bar-shaping traits; `tilt` (null
+// when none) by the lanes they play and leave out.
 LaneMask sample_mask(const StepTransitions& t, const Context& context, double lean, double accent,
-                     double kick, bool fill, const TraitShaping* shaping, bool strong, Rng& rng) {
+                     double kick, bool fill, const TraitShaping* shaping, bool strong, const LaneTilt* tilt,
+                     Rng& rng) {
   const std::vector<MaskCount>* candidates = &t.unigram;
   const std::vector<MaskCount>* rich = nullptr;
   if (context.previous && context.beat_before) {
@@ -113,6 +125,9 @@ LaneMask sample_mask(const StepTransitions& t, const Context& context, double le
     if ((mc.mask & lane_bit(Lane::kick)) != 0) w *= kick;
     if (fill) w *= (mc.mask & kSnareOrToms) != 0 ? 3.0 : ((mc.mask & ~kTimekeepers) == 0 ? 0.4 : 1.0);
     if (shaping != nullptr) w *= shaping->mask_weight(mc.mask, strong);
+    if (tilt != nullptr) {
+      for (std::size_t l = 0; l < kLaneCount; ++l) w *= (mc.mask & (1u << l)) != 0 ? (*tilt)[l].first : (*tilt)[l].second;
+    }
     weights[n++] = w;
     sum += w;
     if (n == 512) break;
@@ -141,8 +156,37 @@ struct Engine {
   Lean lean;
   StyleTraits traits;  // the profile's traits with the measured swing filled in
   TraitShaping shaping;  // kick density, open hi-hat, double kick, linear
+  // A genre's variation leans toward one measured take of the genre (null: none): the
+  // drummer's choice of cymbals, toms and crashes (the lanes other than kick and snare, by
+  // how much more or less often the take plays each step than the genre), the bar it builds
+  // on (typicality) and how often it plays the snare as a ghost note (ghost_scale).
+  const TakeShape* take = nullptr;
+  double ghost_scale = 1.0;
 
   [[nodiscard]] std::size_t slots() const { return plan.slots.size(); }
+
+  // The genre's share of bars with an onset of `lane` at model step `step`.
+  [[nodiscard]] double genre_share(std::size_t lane, std::size_t step) const {
+    const auto& steps = beat.lanes[lane].steps;
+    return step < steps.size() ? steps[step].onset_prob : 0.0;
+  }
+
+  // The take's lean at model step `step`: per lane other than kick and snare, the odds of
+  // the take's onset share against the genre's (shares kept within 0.01-0.99).
+  [[nodiscard]] LaneTilt take_tilt(std::size_t step) const {
+    LaneTilt tilt;
+    const auto steps = static_cast<std::size_t>(beat.steps());
+    for (std::size_t l = 0; l < kLaneCount; ++l) {
+      if (kAllLanes[l] == Lane::kick || kAllLanes[l] == Lane::snare) {
+        tilt[l] = {1.0, 1.0};
+        continue;
+      }
+      const double genre = std::clamp(genre_share(l, step), 0.01, 0.99);
+      const double own = std::clamp(take->onset_share(l, step, steps), 0.01, 0.99);
+      tilt[l] = {own / genre, (1.0 - own) / (1.0 - genre)};
+    }
+    return tilt;
+  }
 
   // The context of slot i of `bar`, whose slots before i are already decided; `before` is
   // the bar played before it (null at the very start).
@@ -170,7 +214,11 @@ struct Engine {
     const double accent = is_fill ? 1.0 : (s.group_start ? kGroupMark : (s.strong ? 1.0 : lean.offbeat));
     const double kick = is_fill || !s.strong || s.tick == 0 ? 1.0 : 1.0 / std::sqrt(lean.offbeat);
     const TraitShaping* reweigh = is_fill || shaping.neutral() ? nullptr : &shaping;
-    return sample_mask(model.transitions[step], context, l, accent, kick, is_fill, reweigh, s.strong, rng);
+    if (take != nullptr && !is_fill && step < static_cast<std::size_t>(beat.steps())) {
+      const LaneTilt tilt = take_tilt(step);
+      return sample_mask(model.transitions[step], context, l, accent, kick, is_fill, reweigh, s.strong, &tilt, rng);
+    }
+    return sample_mask(model.transitions[step], context, l, accent, kick, is_fill, reweigh, s.strong, nullptr, rng);
   }
 
   std::vector<LaneMask> sample_bar(const std::vector<LaneMask>* before, Rng& rng) const {
@@ -183,20 +231,28 @@ struct Engine {
   // keeps the whole bar from drifting into rare hybrids of the many grooves a genre model
   // is learned from. Missing an anchor (a lane and step the style plays in most bars, like
   // a rock backbeat) costs its log-odds; the bar's log-likelihood under the per-step onset
-  // probabilities breaks ties.
+  // probabilities breaks ties. A variation leaning toward a take scores by the likelihood
+  // alone, under shares between the take's and the genre's: the drummer's own habits count
+  // as typical, not the genre's most common groove.
   [[nodiscard]] double typicality(const std::vector<LaneMask>& bar) const {
     double anchors = 0.0;
     double likelihood = 0.0;
+    const auto model_steps = static_cast<std::size_t>(beat.steps());
     for (std::size_t i = 0; i < slots(); ++i) {
       const auto step = static_cast<std::size_t>(plan.slots[i].source_step);
       for (Lane lane : kAllLanes) {
-        const auto& steps = beat.lanes[lane_index(lane)].steps;
-        const double p = std::clamp(step < steps.size() ? steps[step].onset_prob : 0.0, 0.02, 0.98);
+        const auto l = lane_index(lane);
+        double share = genre_share(l, step);
+        if (take != nullptr && step < model_steps) {
+          share = (1.0 - kTakeBlend) * share + kTakeBlend * take->onset_share(l, step, model_steps);
+        }
+        const double p = std::clamp(share, 0.02, 0.98);
         const bool hit = (bar[i] & lane_bit(lane)) != 0;
         likelihood += std::log(hit ? p : 1.0 - p);
         if (p >= 0.5 && !hit) anchors += std::log((1.0 - p) / p);
       }
     }
+    if (take != nullptr) return kTakeLikelihood * likelihood;
     return anchors + 0.1 * likelihood;
   }
 
@@ -460,11 +516,15 @@ Variation render(const Engine& e, const std::vector<LaneMask>& natural, const st
         Rng own = added.fork(static_cast<std::uint64_t>(cell) * kLaneCount + li);
         Rng& r = sampled ? rng : own;
         const bool forced = sampled ? natural_ghosts[cell] : forced_ghosts[cell];
-        bool ghost = r.chance(std::min(0.95, feel.ghost_prob(lane, s.source_step)));
+        // The take a genre's variation leans toward plays more snare ghost notes than the
+        // genre (more of its snare strokes are ghosts) or fewer (the others are dropped).
+        const double take_ghosts = lane == Lane::snare ? e.ghost_scale : 1.0;
+        bool ghost = r.chance(std::min(0.95, std::max(take_ghosts, 1.0) * feel.ghost_prob(lane, s.source_step)));
         if (lane == Lane::snare) {
           if (forced) ghost = true;
           // A style with fewer ghost notes drops them rather than playing them loud.
           else if (ghost && snare_ghost_scale < 1.0 && r.chance(1.0 - snare_ghost_scale)) continue;
+          else if (ghost && take_ghosts < 1.0 && r.chance(1.0 - take_ghosts)) continue;
         }
         const WrittenHit* written = nullptr;
         if (sig != nullptr) {
@@ -614,6 +674,22 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
   const double edits_mean = 1.5 + 2.0 * c;
   const Rng root(options.seed);
   const ComplexityShaping complexity(plan, options.meter, beat, base.shaping);
+  // A genre request (not an artist's, whose traits make the style, nor a signature groove)
+  // spreads its variations over the genre's drummers: each leans toward one measured take,
+  // drawn at random, and plays ghost notes as often as that drummer does relative to the
+  // genre (the take's share of snare ghost notes over the genre's: above 1 more of the snare
+  // strokes are ghosts, below 1 that share of the ghost notes is dropped).
+  const bool by_take = profile.kind == ProfileKind::genre && !sig && !beat.takes.empty() &&
+                       options.meter == beat.grid.meter;
+  double genre_ghosts = 0.0;
+  if (by_take) {
+    double hits = 0.0, ghosts = 0.0;
+    for (const TakeShape& t : beat.takes) {
+      hits += t.snare_hits;
+      ghosts += t.snare_ghosts;
+    }
+    genre_ghosts = hits > 0.0 ? ghosts / hits : 0.0;
+  }
   std::vector<std::vector<LaneMask>> accepted;
   std::vector<std::vector<LaneMask>> cores;
 
@@ -632,6 +708,14 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
     Engine engine = base;
     const double leaning = std::exp(kDensitySpread * root.fork(0xDE5100ULL + static_cast<std::uint64_t>(v)).normal());
     engine.lean = Lean{std::sqrt(lean * leaning), lean * leaning, offbeat};
+    if (by_take) {
+      Rng pick = root.fork(kTakeStream + static_cast<std::uint64_t>(v));
+      engine.take = &beat.takes[pick.below(beat.takes.size())];
+      if (genre_ghosts > 0.0 && engine.take->snare_hits > 0) {
+        engine.ghost_scale = static_cast<double>(engine.take->snare_ghosts) /
+                             static_cast<double>(engine.take->snare_hits) / genre_ghosts;
+      }
+    }
     for (int attempt = 0; attempt < 16; ++attempt) {
       const std::size_t slots = engine.slots();
       // The core: one bar the engine draws, or the signature groove's bar(s) in turn.

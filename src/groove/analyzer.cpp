@@ -331,6 +331,31 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
     }
   }
 
+  // The take's own shape, over the same bars.
+  if (options_.take_shapes && kept >= static_cast<std::size_t>(kMinTakeShapeBars)) {
+    TakeShape shape;
+    std::vector<std::uint32_t> counts(kLaneCount * steps, 0);
+    for (std::size_t b = 0; b < bars; ++b) {
+      if (!keep[b]) continue;
+      for (std::size_t st = 0; st < steps; ++st) {
+        for (std::size_t l = 0; l < kLaneCount; ++l) {
+          const Cell& c = cell_at(b, st, l);
+          if (c.velocity < 0) continue;
+          ++counts[l * steps + st];
+          if (kAllLanes[l] != Lane::snare) continue;
+          ++shape.snare_hits;
+          if (c.velocity <= options_.ghost_velocity) ++shape.snare_ghosts;
+        }
+      }
+    }
+    shape.onsets.reserve(counts.size());
+    for (const std::uint32_t n : counts) {
+      shape.onsets.push_back(static_cast<std::uint8_t>(
+          std::lround(255.0 * static_cast<double>(n) / static_cast<double>(kept))));
+    }
+    takes_.push_back(std::move(shape));
+  }
+
   // Context feel: every kept hit under each of its contexts (lane and note; plus the step;
   // plus the step's mask; plus the neighbouring steps' masks, across bar lines).
   for (std::size_t b = 0; b < bars; ++b) {
@@ -518,6 +543,7 @@ GrooveModel GrooveAccumulator::finish() const {
     snare_ghosts += s.ghosts;
   }
   model.ghost_rate = snare_hits > 0 ? static_cast<double>(snare_ghosts) / snare_hits : 0.0;
+  model.takes = takes_;
   return model;
 }
 

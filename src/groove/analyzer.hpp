@@ -39,6 +39,9 @@ struct AnalyzerOptions {
   // detected as fills and bars with fewer than two hits (for beat models; fill_rate
   // still counts every bar).
   bool groove_bars_only = false;
+  // Keep each performance's TakeShape (GrooveModel::takes) when it has at least
+  // kMinTakeShapeBars kept bars: the genre beat models of derive_profiles do.
+  bool take_shapes = false;
 };
 
 // Checks every option; the error names the option, its value and the allowed range.
@@ -112,6 +115,7 @@ class GrooveAccumulator {
     std::vector<float> velocity, offset_ms;
   };
   std::unordered_map<std::uint64_t, ContextSamples> context_samples_;
+  std::vector<TakeShape> takes_;
 };
 
 // The median offset (ticks) of a performance's onsets near quarter notes: how far the whole

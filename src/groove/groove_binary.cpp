@@ -10,7 +10,8 @@
 //              (u16 previous, u16 beat_before, counts),
 //     7 f64 (density, swing_ratio, swing_ratio_16th, ghost_rate, syncopation, fill_rate, placement_ms),
 //     u32 n x (u8 note, f64 offset) note velocities, u32 n x (u64 key, u32 hits, f64 velocity,
-//     f64 offset_ms) context feel.
+//     f64 offset_ms) context feel, u32 n x (9 x steps u8 onsets, u32 snare_hits, u32 snare_ghosts)
+//     take shapes (format 2; format 1 had no take shapes).
 #include "groove/groove_binary.hpp"
 
 #include <cmath>
@@ -22,7 +23,7 @@ namespace mdg {
 namespace {
 
 constexpr char kMagic[8] = {'M', 'D', 'G', 'G', 'R', 'O', 'O', 'V'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;
 constexpr std::size_t kHeaderSize = sizeof(kMagic) + 4 + 8 + 8;
 
 // FNV-1a, 64 bits.
@@ -152,6 +153,12 @@ void put_model(Writer& w, const GrooveModel& m) {
     w.put(c.velocity);
     w.put(c.offset_ms);
   }
+  w.size(m.takes.size());
+  for (const TakeShape& t : m.takes) {
+    w.bytes().append(reinterpret_cast<const char*>(t.onsets.data()), t.onsets.size());
+    w.put(t.snare_hits);
+    w.put(t.snare_ghosts);
+  }
 }
 
 // The model, or false when the bytes end early or break the shape the JSON decoder enforces
@@ -234,6 +241,16 @@ bool get_model(Reader& r, GrooveModel& m) {
     const std::uint64_t step = c.key >> 48 & 0xff;
     if (level > 3 || lane >= kLaneCount || step >= steps) return false;
     if (i > 0 && c.key <= m.context_feel[i - 1].key) return false;
+  }
+  const std::size_t cells = kLaneCount * steps;
+  if (!r.size(n, cells + 8)) return false;
+  m.takes.resize(n);
+  for (TakeShape& t : m.takes) {
+    t.onsets.resize(cells);
+    for (std::uint8_t& b : t.onsets) {
+      if (!r.get(b)) return false;
+    }
+    if (!r.get(t.snare_hits) || !r.get(t.snare_ghosts) || t.snare_ghosts > t.snare_hits) return false;
   }
   return r.ok();
 }

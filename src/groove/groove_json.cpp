@@ -1,6 +1,6 @@
 // JSON layout of a groove model (all fields required when decoding, except placement_ms,
-// note_velocity and context_feel, which models written before they existed lack; they then
-// read as 0 and empty):
+// note_velocity, context_feel and takes, which models written before they existed (and
+// models without take shapes) lack; they then read as 0 and empty):
 //   {"meter": "4/4", "grid": "sixteenth", "bars": 120,
 //    "density": 14.2, "swing_ratio": 1.0, "swing_ratio_16th": 1.0, "ghost_rate": 0.1,
 //    "syncopation": 2.3, "fill_rate": 0.05, "placement_ms": -9.5,
@@ -15,6 +15,9 @@
 //    "context_feel": ["3 0 4 5 36 0 8 14 97 -3.2", ...]}
 //      (level lane step mask note previous next hits median_velocity median_offset_ms; the
 //       fields a level does not use are 0; sorted by context_key)
+//    "takes": ["00ff40...0000 112 31", ...]
+//      (TakeShape: two hex digits per lane and step, lane-major, then the snare strokes and
+//       ghost notes; only in models fitted with take shapes)
 // Transition counts are written as "mask:count" lists in one string per step (unigram) and
 // per previous mask (contexts) and per "previous,beat_before" pair (beat contexts) so that an indented dump stays a few lines per step.
 // Doubles are rounded to 4 significant digits (at most 4 decimals) so files are small and
@@ -137,6 +140,24 @@ json model_to_json(const GrooveModel& m) {
                                        round4(c.offset_ms)));
   }
   j["context_feel"] = std::move(context_feel);
+  if (!m.takes.empty()) {
+    json takes = json::array();
+    constexpr std::string_view kHex = "0123456789abcdef";
+    for (const TakeShape& t : m.takes) {
+      std::string s;
+      s.reserve(2 * t.onsets.size() + 24);
+      for (const std::uint8_t b : t.onsets) {
+        s += kHex[b >> 4];
+        s += kHex[b & 0xf];
+      }
+      s += ' ';
+      s += std::to_string(t.snare_hits);
+      s += ' ';
+      s += std::to_string(t.snare_ghosts);
+      takes.push_back(std::move(s));
+    }
+    j["takes"] = std::move(takes);
+  }
   return j;
 }
 
@@ -231,6 +252,53 @@ Result<std::vector<MaskCount>> parse_counts(const std::string& s, const std::str
       return bad(path, "masks must be sorted in increasing order without repeats");
     }
     out.push_back({static_cast<LaneMask>(mask), static_cast<std::uint32_t>(count)});
+  }
+  return out;
+}
+
+// takes: strings of "<onsets> <snare_hits> <snare_ghosts>", the onsets as two lower-case hex
+// digits per lane and step (lane-major, kLaneCount x steps bytes).
+Result<std::vector<TakeShape>> decode_takes(const json& j, const std::string& path, std::size_t steps) {
+  if (!j.is_array()) return bad(path, "must be an array of take strings");
+  const std::size_t cells = kLaneCount * steps;
+  std::vector<TakeShape> out;
+  out.reserve(j.size());
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string where = path + "[" + std::to_string(i) + "]";
+    if (!j[i].is_string()) return bad(where, "must be a string");
+    const std::string& text = j[i].get_ref<const std::string&>();
+    const auto space = text.find(' ');
+    if (space != 2 * cells) {
+      return bad(where, "must start with " + std::to_string(2 * cells) +
+                            " hex digits (two per lane and step), then the snare strokes and ghost notes");
+    }
+    TakeShape t;
+    t.onsets.reserve(cells);
+    const auto nibble = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      return -1;
+    };
+    for (std::size_t k = 0; k < cells; ++k) {
+      const int hi = nibble(text[2 * k]), lo = nibble(text[2 * k + 1]);
+      if (hi < 0 || lo < 0) return bad(where, "has a character that is not a lower-case hex digit in its onsets");
+      t.onsets.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
+    }
+    const char* p = text.data() + space + 1;
+    const char* const end = text.data() + text.size();
+    const auto [p2, e1] = std::from_chars(p, end, t.snare_hits);
+    if (e1 != std::errc{} || p2 == end || *p2 != ' ') {
+      return bad(where, "needs the snare strokes (0-4294967295) and ghost notes after the onsets");
+    }
+    const auto [p3, e2] = std::from_chars(p2 + 1, end, t.snare_ghosts);
+    if (e2 != std::errc{} || p3 != end) {
+      return bad(where, "needs the ghost notes (0-4294967295) as its last field");
+    }
+    if (t.snare_ghosts > t.snare_hits) {
+      return bad(where, "has more snare ghost notes (" + std::to_string(t.snare_ghosts) + ") than snare strokes (" +
+                            std::to_string(t.snare_hits) + ")");
+    }
+    out.push_back(std::move(t));
   }
   return out;
 }
@@ -428,6 +496,11 @@ Result<GrooveModel> decode_model(const json& j, const std::string& prefix) {
     auto feel = decode_context_feel(j["context_feel"], join(prefix, "context_feel"), steps);
     if (!feel) return std::unexpected(feel.error());
     m.context_feel = std::move(*feel);
+  }
+  if (j.contains("takes")) {
+    auto takes = decode_takes(j["takes"], join(prefix, "takes"), steps);
+    if (!takes) return std::unexpected(takes.error());
+    m.takes = std::move(*takes);
   }
   const bool allow_empty = m.bars == 0;
   const std::string lanes_path = join(prefix, "lanes");

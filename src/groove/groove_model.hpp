@@ -124,6 +124,23 @@ struct ContextFeel {
   friend bool operator==(const ContextFeel&, const ContextFeel&) = default;
 };
 
+// One measured take of a beat model: the share of its groove bars with an onset, per lane
+// and step, and its snare strokes. A generated variation of a genre leans toward one such
+// drummer's choices (generate/engine.cpp). Kept only by models fitted with
+// AnalyzerOptions::take_shapes, from takes with at least kMinTakeShapeBars groove bars.
+struct TakeShape {
+  std::vector<std::uint8_t> onsets;  // lane-major, kLaneCount x steps: share of bars x 255, rounded
+  std::uint32_t snare_hits = 0;      // snare strokes in the groove bars
+  std::uint32_t snare_ghosts = 0;    // of which ghost notes (<= snare_hits)
+
+  [[nodiscard]] double onset_share(std::size_t lane, std::size_t step, std::size_t steps) const noexcept {
+    const std::size_t i = lane * steps + step;
+    return i < onsets.size() ? onsets[i] / 255.0 : 0.0;
+  }
+  friend bool operator==(const TakeShape&, const TakeShape&) = default;
+};
+inline constexpr int kMinTakeShapeBars = 4;
+
 struct GrooveModel {
   Grid grid;                              // meter and subdivision the model was learned on
   std::uint32_t bars = 0;                 // bars analysed (0 = empty model)
@@ -146,6 +163,9 @@ struct GrooveModel {
   // Per context with at least kMinContextFeelHits hits, sorted by key (empty in models
   // written before it existed, and in blends: the feel then uses the step statistics).
   std::vector<ContextFeel> context_feel;
+  // The measured takes, in the order they were added (empty unless fitted with
+  // AnalyzerOptions::take_shapes, and in blends).
+  std::vector<TakeShape> takes;
 
   [[nodiscard]] bool empty() const noexcept { return bars == 0; }
   [[nodiscard]] int steps() const noexcept { return grid.steps_per_bar(); }

@@ -183,6 +183,9 @@ Result<DeriveResult> derive_genre_profiles(const DeriveOptions& options) {
     auto make = [&](Subdivision s, bool groove_only) {
       AnalyzerOptions analyzer = options.analyzer;
       analyzer.groove_bars_only = groove_only;
+      // A beat model keeps each take's shape: the engine leans each variation of a genre
+      // toward one measured drummer's choices.
+      analyzer.take_shapes = groove_only;
       return GrooveAccumulator::create(Grid{common, s}, analyzer);
     };
     auto beat16 = make(Subdivision::sixteenth, true), beat3 = make(Subdivision::triplet, true);

@@ -79,6 +79,107 @@ int grid_hits(const GrooveGrid& g) {
   return n;
 }
 
+// One drummer of a two-drummer genre: hi-hat eighths, kick on 1 and 3 (now and then the "and"
+// of 3), snare on 2 and 4; one drummer adds snare ghost notes (velocity 30) on the last
+// sixteenth of beats 2, 3 and 4, the other plays none.
+Pattern drummer_take(bool ghosts, int bars, std::uint64_t seed) {
+  Rng rng(seed);
+  Pattern p;
+  p.length_ticks = p.meter.ticks_per_bar() * bars;
+  for (int b = 0; b < bars; ++b) {
+    const std::int64_t base = b * p.meter.ticks_per_bar();
+    for (int s = 0; s < 16; s += 2) p.hits.push_back({base + s * 120, 42, static_cast<std::uint8_t>(70 + rng.below(30)), 60});
+    p.hits.push_back({base, 36, 105, 60});
+    p.hits.push_back({base + 8 * 120, 36, 100, 60});
+    if (rng.chance(0.3)) p.hits.push_back({base + 10 * 120, 36, 95, 60});
+    p.hits.push_back({base + 4 * 120, 38, 112, 60});
+    p.hits.push_back({base + 12 * 120, 38, 112, 60});
+    for (int s : {7, 11, 15}) {
+      if (ghosts && rng.chance(0.6)) p.hits.push_back({base + s * 120, 38, 30, 60});
+    }
+  }
+  p.sort_hits();
+  return p;
+}
+
+StyleProfile two_drummer_genre() {
+  std::vector<Pattern> takes;
+  for (std::uint64_t k = 0; k < 3; ++k) {
+    takes.push_back(drummer_take(true, 16, 10 + k));
+    takes.push_back(drummer_take(false, 16, 20 + k));
+  }
+  StyleProfile profile = profile_from(takes);
+  for (Subdivision sub : {Subdivision::sixteenth, Subdivision::triplet}) {
+    AnalyzerOptions options;
+    options.groove_bars_only = true;
+    options.take_shapes = true;
+    auto model = analyze_patterns(takes, Grid{Meter{4, 4}, sub}, options);
+    EXPECT_TRUE(model.has_value());
+    (sub == Subdivision::sixteenth ? profile.groove.sixteenth : profile.groove.triplet) = *model;
+  }
+  EXPECT_EQ(profile.groove.sixteenth.takes.size(), 6u);
+  return profile;
+}
+
+// Per variation: snare ghost notes, and loud snare strokes off the backbeat.
+std::vector<std::pair<int, int>> snare_offbeats(const Generation& g) {
+  std::vector<std::pair<int, int>> out;
+  for (const auto& v : g.variations) {
+    int ghosts = 0, loud = 0;
+    for (std::size_t cell = 0; cell < v.grid.cells.size(); ++cell) {
+      const std::size_t slot = cell % v.grid.slot_ticks.size();
+      const int velocity = v.grid.cells[cell][lane_index(Lane::snare)];
+      if (velocity == 0 || v.grid.fill_bars[cell / v.grid.slot_ticks.size()] || slot == 4 || slot == 12) continue;
+      ++(velocity <= kGhostVelocity ? ghosts : loud);
+    }
+    out.emplace_back(ghosts, loud);
+  }
+  return out;
+}
+
+TEST(Generate, AGenresVariationsLeanTowardOneMeasuredDrummerEach) {
+  StyleProfile profile = two_drummer_genre();
+  GenerateOptions o;
+  o.variations = 8;
+  o.seed = 5;
+  auto shaped = generate(profile, o);
+  ASSERT_TRUE(shaped) << shaped.error().message;
+  int clean = 0, ghosting = 0;
+  for (const auto& [ghosts, loud] : snare_offbeats(*shaped)) {
+    // A variation on a drummer without ghost notes drops them, rather than playing them loud
+    // (the genre's ghost steps still play loud as often as the ghost draw allows, 5%).
+    ++(ghosts == 0 ? clean : ghosting);
+    if (ghosts == 0) {
+      EXPECT_LE(loud, 3);
+    }
+  }
+  EXPECT_GT(clean, 0);
+  EXPECT_GT(ghosting, 0);
+
+  // Without the take shapes every variation plays the genre's pooled ghost notes.
+  profile.groove.sixteenth.takes.clear();
+  profile.groove.triplet.takes.clear();
+  auto pooled = generate(profile, o);
+  ASSERT_TRUE(pooled);
+  for (const auto& [ghosts, loud] : snare_offbeats(*pooled)) EXPECT_GT(ghosts, 0);
+}
+
+TEST(Generate, AnArtistsVariationsIgnoreTheGenresTakeShapes) {
+  StyleProfile profile = two_drummer_genre();
+  profile.kind = ProfileKind::artist;
+  GenerateOptions o;
+  o.variations = 6;
+  o.seed = 9;
+  auto with_shapes = generate(profile, o);
+  profile.groove.sixteenth.takes.clear();
+  profile.groove.triplet.takes.clear();
+  auto without = generate(profile, o);
+  ASSERT_TRUE(with_shapes && without);
+  for (std::size_t i = 0; i < without->variations.size(); ++i) {
+    EXPECT_EQ(write_midi(with_shapes->variations[i].pattern, {}), write_midi(without->variations[i].pattern, {}));
+  }
+}
+
 TEST(Generate, RejectsParametersOutOfRangeNamingAllowedValues) {
   const auto profile = profile_from({rock_loop(4)});
   struct Case {

@@ -47,6 +47,57 @@ void expect_finite(const GrooveModel& m) {
               std::isfinite(m.syncopation) && std::isfinite(m.fill_rate));
 }
 
+// A take of `bars` bars: hi-hat on every eighth, snare on 2 and 4 plus a ghost note (velocity 30)
+// on the "a" of 2, and a kick on 1 in the even bars only.
+Pattern shaped_take(int bars) {
+  Pattern p = make_pattern(bars);
+  for (int b = 0; b < bars; ++b) {
+    const std::int64_t base = b * kBar;
+    for (int s = 0; s < 16; s += 2) p.hits.push_back({base + s * kPpq / 4, 42, 80, 60});
+    p.hits.push_back({base + 4 * kPpq / 4, 38, 110, 60});
+    p.hits.push_back({base + 12 * kPpq / 4, 38, 110, 60});
+    p.hits.push_back({base + 7 * kPpq / 4, 38, 30, 60});
+    if (b % 2 == 0) p.hits.push_back({base, 36, 100, 60});
+  }
+  p.sort_hits();
+  return p;
+}
+
+TEST(Analyzer, TakeShapesAreKeptOnlyWhenAskedAndOnlyForTakesOfFourBarsOrMore) {
+  const std::vector<Pattern> takes = {shaped_take(4), shaped_take(3), shaped_take(6)};
+  AnalyzerOptions options;
+  auto plain = analyze_patterns(takes, kSixteenth, options);
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_TRUE(plain->takes.empty());
+
+  options.take_shapes = true;
+  auto shaped = analyze_patterns(takes, kSixteenth, options);
+  ASSERT_TRUE(shaped.has_value());
+  ASSERT_EQ(shaped->takes.size(), 2u);  // the 3-bar take is too short to tell a drummer's habits
+  for (const TakeShape& t : shaped->takes) {
+    ASSERT_EQ(t.onsets.size(), kLaneCount * 16u);
+    const auto at = [&](Lane lane, std::size_t st) { return t.onsets[lane_index(lane) * 16 + st]; };
+    for (std::size_t st = 0; st < 16; ++st) {
+      EXPECT_EQ(at(Lane::closed_hat, st), st % 2 == 0 ? 255 : 0) << st;
+      EXPECT_EQ(at(Lane::snare, st), st == 4 || st == 12 || st == 7 ? 255 : 0) << st;
+      EXPECT_EQ(at(Lane::ride, st), 0) << st;
+      if (st != 0) {
+        EXPECT_EQ(at(Lane::kick, st), 0) << st;
+      }
+    }
+    EXPECT_EQ(at(Lane::kick, 0), 128);  // half the bars: 255 x 0.5, rounded
+    EXPECT_DOUBLE_EQ(t.onset_share(lane_index(Lane::closed_hat), 2, 16), 1.0);
+  }
+  EXPECT_EQ(shaped->takes[0].snare_hits, 12u);
+  EXPECT_EQ(shaped->takes[0].snare_ghosts, 4u);
+  EXPECT_EQ(shaped->takes[1].snare_hits, 18u);
+  EXPECT_EQ(shaped->takes[1].snare_ghosts, 6u);
+  // Everything else the model says is the same with or without the shapes.
+  GrooveModel without = *shaped;
+  without.takes.clear();
+  EXPECT_EQ(without, *plain);
+}
+
 TEST(Analyzer, SilenceGivesZerosWithoutNaN) {
   const Pattern silent = make_pattern(4);
   const GrooveModel m = analyze_one(silent);

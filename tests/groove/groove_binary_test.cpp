@@ -55,6 +55,13 @@ GrooveSet small_set() {
   m.note_velocity = {{37, -30.2}, {44, -12.5}};
   m.context_feel = {{context_key(ContextLevel::note, 0, 0, 0, 36, 0, 0), 12, 97.0, -3.2},
                     {context_key(ContextLevel::step, 1, 5, 0, 38, 0, 0), 10, 60.5, 1.0}};
+  TakeShape take;
+  take.onsets.assign(kLaneCount * steps, 0);
+  take.onsets[3] = 255;
+  take.onsets.back() = 17;
+  take.snare_hits = 12;
+  take.snare_ghosts = 5;
+  m.takes = {take, TakeShape{std::vector<std::uint8_t>(kLaneCount * steps, 128), 0, 0}};
   GrooveSet set;
   set.feel = Subdivision::triplet;
   set.sixteenth = m;
@@ -129,6 +136,7 @@ TEST(GrooveBinary, ShapesTheJsonDecoderRefusesAreRefusedToo) {
   triplet.grid = Grid{Meter{6, 8}, Subdivision::triplet};
   for (auto& lane : triplet.lanes) lane.steps.resize(static_cast<std::size_t>(triplet.steps()));
   triplet.transitions.resize(static_cast<std::size_t>(triplet.steps()));
+  for (auto& take : triplet.takes) take.onsets.resize(kLaneCount * static_cast<std::size_t>(triplet.steps()));
   set.triplet = triplet;
   EXPECT_FALSE(refused(set));
   set.sixteenth = triplet;  // ...is no sixteenth-grid model
@@ -138,6 +146,12 @@ TEST(GrooveBinary, ShapesTheJsonDecoderRefusesAreRefusedToo) {
   EXPECT_TRUE(refused(set));
   set = small_set();
   set.sixteenth.lanes[0].note = 200;
+  EXPECT_TRUE(refused(set));
+  set = small_set();
+  set.sixteenth.takes[0].snare_ghosts = 13;  // more ghost notes than snare strokes
+  EXPECT_TRUE(refused(set));
+  set = small_set();
+  set.sixteenth.takes[0].onsets.pop_back();  // one lane-step short: the rest reads out of line
   EXPECT_TRUE(refused(set));
   EXPECT_FALSE(refused(small_set()));
 }

@@ -128,6 +128,55 @@ TEST(GrooveJson, ContextFeelRoundTripsIsOptionalAndChecked) {
   EXPECT_NE(refused.error().message.find("sorted"), std::string::npos) << refused.error().message;
 }
 
+TEST(GrooveJson, TakesRoundTripAreOptionalAndChecked) {
+  GrooveModel model = sample_model();
+  TakeShape a;
+  a.onsets.assign(kLaneCount * 16, 0);
+  a.onsets[0] = 255;
+  a.onsets[17] = 0x7f;
+  a.onsets.back() = 0x0a;
+  a.snare_hits = 40;
+  a.snare_ghosts = 9;
+  TakeShape b;
+  b.onsets.assign(kLaneCount * 16, 3);
+  model.takes = {a, b};
+  const nlohmann::json j = groove_model_to_json(model);
+  ASSERT_TRUE(j["takes"].is_array());
+  const std::string first = j["takes"][0].get<std::string>();
+  EXPECT_EQ(first.substr(0, 4), "ff00");
+  EXPECT_EQ(first.substr(34, 2), "7f");
+  EXPECT_EQ(first.substr(first.size() - 7), "0a 40 9");
+  auto decoded = groove_model_from_json(j);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->takes, model.takes);
+  EXPECT_EQ(groove_model_to_json(*decoded).dump(), j.dump());
+
+  nlohmann::json old = j;
+  old.erase("takes");
+  auto legacy = groove_model_from_json(old);
+  ASSERT_TRUE(legacy) << legacy.error().message;
+  EXPECT_TRUE(legacy->takes.empty());
+  model.takes.clear();
+  EXPECT_FALSE(groove_model_to_json(model).contains("takes"));  // a model without shapes writes none
+
+  const std::string hex = first.substr(0, 2 * kLaneCount * 16);
+  for (const std::string& entry : {hex + " 40", hex + " 40 41", hex.substr(2) + " 40 9", hex + "00 40 9",
+                                   "g" + hex.substr(1) + " 40 9", "F" + hex.substr(1) + " 40 9",
+                                   hex + " -1 0", hex + " 40 9 1", hex + " 40 x"}) {
+    nlohmann::json bad = j;
+    bad["takes"][1] = entry;
+    auto refused = groove_model_from_json(bad);
+    ASSERT_FALSE(refused) << entry;
+    EXPECT_NE(refused.error().message.find("takes[1]"), std::string::npos) << refused.error().message;
+  }
+  nlohmann::json not_text = j;
+  not_text["takes"][0] = 7;
+  EXPECT_FALSE(groove_model_from_json(not_text));
+  nlohmann::json not_array = j;
+  not_array["takes"] = "ff";
+  EXPECT_FALSE(groove_model_from_json(not_array));
+}
+
 TEST(GrooveJson, SetRoundTripAndEmptyModels) {
   GrooveSet set;
   set.feel = Subdivision::triplet;
