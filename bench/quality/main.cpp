@@ -1032,10 +1032,11 @@ int main(int argc, char** argv) {
     const double first = accuracy(gen_windows, gi, n_first);
     std::size_t right = 0;
     std::string per_query;
+    const auto more_seeds = request_windows(genre_runs, gi), artist_seeds = request_windows(artist_runs, gi);
     for (const auto& [q, ws] : request_windows(generated, gi)) {
       std::vector<Window> all = ws;
-      for (const auto* runs : {&genre_runs, &artist_runs}) {
-        for (const auto& [r, rws] : request_windows(*runs, gi)) {
+      for (const auto* runs : {&more_seeds, &artist_seeds}) {
+        for (const auto& [r, rws] : *runs) {
           if (r->query == q->query) all.insert(all.end(), rws.begin(), rws.end());
         }
       }

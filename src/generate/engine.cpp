@@ -161,6 +161,7 @@ struct Engine {
   // how much more or less often the take plays each step than the genre), the bar it builds
   // on (typicality) and how often it plays the snare as a ghost note (ghost_scale).
   const TakeShape* take = nullptr;
+  std::vector<LaneTilt> tilts{};  // take_tilt of every model step (empty without a take)
   double ghost_scale = 1.0;
 
   [[nodiscard]] std::size_t slots() const { return plan.slots.size(); }
@@ -214,11 +215,8 @@ struct Engine {
     const double accent = is_fill ? 1.0 : (s.group_start ? kGroupMark : (s.strong ? 1.0 : lean.offbeat));
     const double kick = is_fill || !s.strong || s.tick == 0 ? 1.0 : 1.0 / std::sqrt(lean.offbeat);
     const TraitShaping* reweigh = is_fill || shaping.neutral() ? nullptr : &shaping;
-    if (take != nullptr && !is_fill && step < static_cast<std::size_t>(beat.steps())) {
-      const LaneTilt tilt = take_tilt(step);
-      return sample_mask(model.transitions[step], context, l, accent, kick, is_fill, reweigh, s.strong, &tilt, rng);
-    }
-    return sample_mask(model.transitions[step], context, l, accent, kick, is_fill, reweigh, s.strong, nullptr, rng);
+    const LaneTilt* tilt = !is_fill && step < tilts.size() ? &tilts[step] : nullptr;
+    return sample_mask(model.transitions[step], context, l, accent, kick, is_fill, reweigh, s.strong, tilt, rng);
   }
 
   std::vector<LaneMask> sample_bar(const std::vector<LaneMask>* before, Rng& rng) const {
@@ -711,6 +709,9 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
     if (by_take) {
       Rng pick = root.fork(kTakeStream + static_cast<std::uint64_t>(v));
       engine.take = &beat.takes[pick.below(beat.takes.size())];
+      for (std::size_t st = 0; st < static_cast<std::size_t>(beat.steps()); ++st) {
+        engine.tilts.push_back(engine.take_tilt(st));
+      }
       if (genre_ghosts > 0.0 && engine.take->snare_hits > 0) {
         engine.ghost_scale = static_cast<double>(engine.take->snare_ghosts) /
                              static_cast<double>(engine.take->snare_hits) / genre_ghosts;

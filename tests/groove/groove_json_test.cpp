@@ -1,6 +1,8 @@
 #include "groove/groove_json.hpp"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -91,6 +93,19 @@ TEST(GrooveJson, PlacementAndNoteVelocityRoundTripAndAreOptional) {
   EXPECT_NE(refused.error().message.find("0-127"), std::string::npos) << refused.error().message;
 }
 
+// Every entry, written at `field`[index] of `j`, is refused with an error naming that place.
+void expect_entries_refused(const nlohmann::json& j, const std::string& field, std::size_t index,
+                            const std::vector<std::string>& entries) {
+  const std::string place = field + "[" + std::to_string(index) + "]";
+  for (const std::string& entry : entries) {
+    nlohmann::json bad = j;
+    bad[field][index] = entry;
+    auto refused = groove_model_from_json(bad);
+    ASSERT_FALSE(refused) << entry;
+    EXPECT_NE(refused.error().message.find(place), std::string::npos) << refused.error().message;
+  }
+}
+
 TEST(GrooveJson, ContextFeelRoundTripsIsOptionalAndChecked) {
   GrooveModel model = sample_model();
   model.context_feel = {
@@ -113,14 +128,9 @@ TEST(GrooveJson, ContextFeelRoundTripsIsOptionalAndChecked) {
   ASSERT_TRUE(legacy) << legacy.error().message;
   EXPECT_TRUE(legacy->context_feel.empty());
 
-  for (const char* entry : {"0 1 0 0 38 0 0 40 96.5", "4 1 0 0 38 0 0 40 96.5 1", "0 1 0 0 38 0 0 40 200 1",
-                            "0 1 3 0 38 0 0 40 96.5 1", "2 1 99 0 38 0 0 40 96.5 1"}) {
-    nlohmann::json bad = j;
-    bad["context_feel"][0] = entry;
-    auto refused = groove_model_from_json(bad);
-    ASSERT_FALSE(refused) << entry;
-    EXPECT_NE(refused.error().message.find("context_feel[0]"), std::string::npos) << refused.error().message;
-  }
+  expect_entries_refused(j, "context_feel", 0,
+                         {"0 1 0 0 38 0 0 40 96.5", "4 1 0 0 38 0 0 40 96.5 1", "0 1 0 0 38 0 0 40 200 1",
+                          "0 1 3 0 38 0 0 40 96.5 1", "2 1 99 0 38 0 0 40 96.5 1"});
   nlohmann::json unsorted = j;
   std::swap(unsorted["context_feel"][0], unsorted["context_feel"][1]);
   auto refused = groove_model_from_json(unsorted);
@@ -160,15 +170,10 @@ TEST(GrooveJson, TakesRoundTripAreOptionalAndChecked) {
   EXPECT_FALSE(groove_model_to_json(model).contains("takes"));  // a model without shapes writes none
 
   const std::string hex = first.substr(0, 2 * kLaneCount * 16);
-  for (const std::string& entry : {hex + " 40", hex + " 40 41", hex.substr(2) + " 40 9", hex + "00 40 9",
-                                   "g" + hex.substr(1) + " 40 9", "F" + hex.substr(1) + " 40 9",
-                                   hex + " -1 0", hex + " 40 9 1", hex + " 40 x"}) {
-    nlohmann::json bad = j;
-    bad["takes"][1] = entry;
-    auto refused = groove_model_from_json(bad);
-    ASSERT_FALSE(refused) << entry;
-    EXPECT_NE(refused.error().message.find("takes[1]"), std::string::npos) << refused.error().message;
-  }
+  expect_entries_refused(j, "takes", 1,
+                         {hex + " 40", hex + " 40 41", hex.substr(2) + " 40 9", hex + "00 40 9",
+                          "g" + hex.substr(1) + " 40 9", "F" + hex.substr(1) + " 40 9", hex + " -1 0",
+                          hex + " 40 9 1", hex + " 40 x"});
   nlohmann::json not_text = j;
   not_text["takes"][0] = 7;
   EXPECT_FALSE(groove_model_from_json(not_text));
