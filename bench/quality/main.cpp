@@ -1129,11 +1129,13 @@ int main(int argc, char** argv) {
       train_rows.push_back(w.features);
       train_groups.push_back(w.source);
     }
-    // At most kRealVsRealCap train windows, drawn at random (draw 0 is the sample every other
-    // figure of this section uses).
+    // At most kRealVsRealCap train windows, drawn at random; draw 0 is the sample every other
+    // figure of this section uses.
+    const FeatureRows all_train_rows = std::move(train_rows);
+    const std::vector<int> all_train_groups = std::move(train_groups);
     const auto capped_train = [&](std::uint64_t draw) {
-      FeatureRows capped = train_rows;
-      std::vector<int> groups = train_groups;
+      FeatureRows capped = all_train_rows;
+      std::vector<int> groups = all_train_groups;
       if (capped.size() > kRealVsRealCap) {
         Rng rng(kSeed + g + 1000 * draw);
         for (std::size_t i = capped.size(); i > 1; --i) {
@@ -1146,37 +1148,39 @@ int main(int argc, char** argv) {
       }
       return std::pair{std::move(capped), std::move(groups)};
     };
-    // Judged with folds grouped by source, so no take or file has windows on both sides of a
-    // fold (the ungrouped figures are shown beside them), as the mean over kFoldDraws draws
-    // of the folds; draw 0 alone is kept for the line below the table.
-    Result<double> a = fail(Errc::invalid_argument, "no fold draw");
-    Result<double> b = a;
-    {
-      std::vector<double> as, bs;
-      for (std::uint64_t draw = 0; draw < kFoldDraws; ++draw) {
-        TwoSampleOptions options = two_sample;
-        options.seed = kSeed + draw;
-        const auto [cap_rows, cap_groups] = capped_train(draw);
-        const auto ad = two_sample_accuracy(gen_rows, gen_groups, val_rows, val_groups, options);
-        const auto bd = two_sample_accuracy(cap_rows, cap_groups, val_rows, val_groups, options);
-        if (draw == 0) {
-          a = ad;
-          b = bd;
-          if (ad && bd) {
-            gen_real_first.push_back(*ad);
-            real_real_first.push_back(*bd);
-          }
-        }
-        if (!ad || !bd) break;
-        as.push_back(*ad);
-        bs.push_back(*bd);
-      }
-      if (a && b && as.size() == kFoldDraws) {
-        a = mean_of(as);
-        b = mean_of(bs);
-      }
-    }
     std::tie(train_rows, train_groups) = capped_train(0);
+    // Judged with folds grouped by source, so no take or file has windows on both sides of a
+    // fold (the ungrouped figures are shown beside them): the mean over kFoldDraws draws of
+    // the folds, and draw 0 alone for the line below the table. A draw that fails leaves the
+    // first draw's figure (or its error).
+    const auto over_draws = [&](const auto& test) {
+      const Result<double> first = test(std::uint64_t{0});
+      if (!first) return std::pair{first, first};
+      std::vector<double> all{*first};
+      for (std::uint64_t draw = 1; draw < kFoldDraws; ++draw) {
+        const Result<double> r = test(draw);
+        if (!r) return std::pair{first, first};
+        all.push_back(*r);
+      }
+      return std::pair{Result<double>(mean_of(all)), first};
+    };
+    const auto folds = [&](std::uint64_t draw) {
+      TwoSampleOptions options = two_sample;
+      options.seed = kSeed + draw;
+      return options;
+    };
+    const auto [a, a_first] = over_draws([&](std::uint64_t draw) {
+      return two_sample_accuracy(gen_rows, gen_groups, val_rows, val_groups, folds(draw));
+    });
+    const auto [b, b_first] = over_draws([&](std::uint64_t draw) {
+      if (draw == 0) return two_sample_accuracy(train_rows, train_groups, val_rows, val_groups, folds(draw));
+      const auto [rows_d, groups_d] = capped_train(draw);
+      return two_sample_accuracy(rows_d, groups_d, val_rows, val_groups, folds(draw));
+    });
+    if (a_first && b_first) {
+      gen_real_first.push_back(*a_first);
+      real_real_first.push_back(*b_first);
+    }
     const auto c = two_sample_accuracy(gen_rows, gen_groups, train_rows, train_groups, two_sample);
     const auto a_ungrouped = two_sample_accuracy(gen_rows, val_rows, two_sample);
     const auto b_ungrouped = two_sample_accuracy(train_rows, val_rows, two_sample);
