@@ -27,7 +27,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <expected>
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -115,6 +117,8 @@ struct Args {
   // --seed-offset: added to every --seed passed to mididrumigen (0: the published figures),
   // to read how much a figure moves with the random path alone.
   std::uint64_t seed_offset = 0;
+  // --dump-windows PREFIX: section 2 writes each judged genre's windows to PREFIX_GENRE.csv.
+  std::string dump_windows;
 
   [[nodiscard]] bool wants(int section) const { return sections.empty() || sections.count(section) > 0; }
   // Sections 1-6 share the generated windows and run together.
@@ -521,6 +525,52 @@ std::string most_different(const FeatureRows& a, const FeatureRows& b, std::size
   return out;
 }
 
+// Mean over the rows of `from` of the L1 distance, over the onset columns (kLaneCount lanes x
+// 16 steps of share per bar), to the nearest row of `to`: how well `to` covers the grooves of
+// `from` (a sample that misses some of them leaves those rows far from every row it has).
+double mean_nearest(const FeatureRows& from, const FeatureRows& to) {
+  constexpr std::size_t onsets = kLaneCount * 16;
+  if (from.empty() || to.empty()) return std::nan("");
+  double sum = 0.0;
+  for (const auto& x : from) {
+    double best = std::numeric_limits<double>::max();
+    for (const auto& y : to) {
+      double d = 0.0;
+      for (std::size_t j = 0; j < onsets && d < best; ++j) d += std::abs(x[j] - y[j]);
+      best = std::min(best, d);
+    }
+    sum += best;
+  }
+  return sum / static_cast<double>(from.size());
+}
+
+// --dump-windows: one CSV row per window (sample, source, then the window_features columns by
+// name), for analysis outside the benchmark. Sample is gen (the genre command), val or train
+// (every train window of the genre, before the cap); source numbers the take or file.
+std::expected<void, std::string> dump_windows(const fs::path& path, const FeatureRows& gen,
+                                              const std::vector<int>& gen_sources, const FeatureRows& val,
+                                              const std::vector<int>& val_sources, const FeatureRows& train,
+                                              const std::vector<int>& train_sources) {
+  std::ofstream out(path);
+  if (!out) return std::unexpected("cannot write " + path.string());
+  out << "sample,source";
+  const std::size_t columns = gen.empty() ? window_feature_count(16) : gen.front().size();
+  for (std::size_t j = 0; j < columns; ++j) out << ',' << window_feature_name(j, 16);
+  out << '\n';
+  const auto put = [&](const char* sample, const FeatureRows& rows, const std::vector<int>& sources) {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      out << sample << ',' << sources[i];
+      for (double x : rows[i]) out << ',' << fmt::format("{:.6g}", x);
+      out << '\n';
+    }
+  };
+  put("gen", gen, gen_sources);
+  put("val", val, val_sources);
+  put("train", train, train_sources);
+  if (!out) return std::unexpected("write to " + path.string() + " failed");
+  return {};
+}
+
 using Summary = std::vector<std::pair<std::string, bool>>;
 
 const char* record_target(Summary& summary, std::string name, bool met) {
@@ -863,7 +913,8 @@ int usage(const std::string& message) {
                "%s\nusage: bench_quality --groove DIR (Groove MIDI Dataset with info.csv) "
                "--cli PATH (the mididrumigen binary) [--provider auto|local|NAME (passed to generate)] "
                "[--sections LIST (e.g. 7,8 or 1,2,4; 1 and 2 run whenever any of 1-6 does)] "
-               "[--seed-offset N (0-1000000, added to every seed passed to mididrumigen)]\n",
+               "[--seed-offset N (0-1000000, added to every seed passed to mididrumigen)] "
+               "[--dump-windows PREFIX (section 2 writes PREFIX_GENRE.csv: the feature rows it compares)]\n",
                message.c_str());
   return 2;
 }
@@ -896,6 +947,9 @@ int main(int argc, char** argv) {
         return usage("--seed-offset takes a whole number from 0 to 1000000, got '" + value + "'");
       }
       args.seed_offset = static_cast<std::uint64_t>(n);
+    } else if (a == "--dump-windows" && i + 1 < argc) {
+      args.dump_windows = argv[++i];
+      if (args.dump_windows.empty()) return usage("--dump-windows takes a file name prefix, got ''");
     } else {
       return usage("unknown argument: " + a);
     }
@@ -1094,6 +1148,8 @@ int main(int argc, char** argv) {
   std::vector<double> gen_real, real_real, like_real, gen_train, gen_real_ungrouped, real_real_ungrouped;
   std::vector<double> gen_real_first, real_real_first;  // the first fold draw alone
   std::vector<std::string> giveaways;
+  std::string coverage;
+  std::vector<double> covered_by_gen, covered_by_train;
   const TwoSampleOptions two_sample{.folds = 5, .seed = kSeed, .model = {.l2 = 1e-2, .iterations = 300}};
   for (std::size_t g = 0; g < n_classes; ++g) {
     const int gi = static_cast<int>(g);
@@ -1128,6 +1184,13 @@ int main(int argc, char** argv) {
       if (w.genre != gi) continue;
       train_rows.push_back(w.features);
       train_groups.push_back(w.source);
+    }
+    if (!args.dump_windows.empty()) {
+      if (auto written = dump_windows(args.dump_windows + "_" + classes[g].cli_genre + ".csv", gen_rows, gen_groups,
+                                      val_rows, val_groups, train_rows, train_groups);
+          !written) {
+        fmt::print("   --dump-windows: {}\n", written.error());
+      }
     }
     // At most kRealVsRealCap train windows, drawn at random; draw 0 is the sample every other
     // figure of this section uses.
@@ -1245,6 +1308,16 @@ int main(int argc, char** argv) {
         real_real_ungrouped.push_back(*b_ungrouped);
       }
       giveaways.push_back(fmt::format("   {:<17} vs val:   {}", classes[g].name, most_different(gen_rows, val_rows, 5)));
+      // Equal sample sizes: the first windows of the (shuffled) capped train sample.
+      const std::size_t n = std::min(gen_rows.size(), train_rows.size());
+      const FeatureRows train_n(train_rows.begin(), train_rows.begin() + static_cast<std::ptrdiff_t>(n));
+      const FeatureRows gen_n(gen_rows.begin(), gen_rows.begin() + static_cast<std::ptrdiff_t>(n));
+      covered_by_gen.push_back(mean_nearest(val_rows, gen_n));
+      covered_by_train.push_back(mean_nearest(val_rows, train_n));
+      coverage += fmt::format("   {:<17} validation to generated {:.2f}, to train {:.2f} | generated to train {:.2f}, "
+                              "train to generated {:.2f} ({} windows each)\n",
+                              classes[g].name, covered_by_gen.back(), covered_by_train.back(),
+                              mean_nearest(gen_n, train_n), mean_nearest(train_n, gen_n), n);
     }
     if (c) giveaways.push_back(fmt::format("   {:<17} vs train: {}", a && b ? "" : classes[g].name, most_different(gen_rows, train_rows, 5)));
     if (a && b) {
@@ -1270,6 +1343,9 @@ int main(int argc, char** argv) {
              num(mean_of(real_real_ungrouped)));
   fmt::print("   largest gaps, genre command minus validation in pooled SDs (what gives generated windows away):\n");
   for (const auto& line : giveaways) fmt::print("{}\n", line);
+  fmt::print("   coverage: mean distance from each window of one sample to the nearest window of another (L1 over the\n"
+             "   {} onset shares; equal sample sizes), over the same genres: validation to generated {:.2f}, to train {:.2f}\n{}",
+             kLaneCount * 16, mean_of(covered_by_gen), mean_of(covered_by_train), coverage);
 
   // 3. Structure.
   if (args.wants(3)) {
