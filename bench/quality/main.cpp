@@ -29,8 +29,8 @@
 #include <cstdio>
 #include <expected>
 #include <filesystem>
-#include <limits>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -66,6 +66,8 @@ constexpr std::uint64_t kLikeForLikeDraws = 5;
 // with one draw, the fold assignment alone moved the six-genre mean by an SD of 0.013 and a
 // single genre by up to 0.14 (rock 0.45-0.59 over 8 fold seeds, the same generated windows).
 constexpr std::uint64_t kFoldDraws = 8;
+// The first columns of window_features on the sixteenth grid: onset share per lane and step.
+constexpr std::size_t kOnsetColumns = kLaneCount * 16;
 constexpr std::size_t kMinWindowHits = 4;     // windows where the drummer rests are left out
 constexpr std::size_t kRealVsRealCap = 300;   // train windows per genre in the real-vs-real test
 constexpr int kJitterMs = 20;
@@ -484,13 +486,12 @@ void add_oracle(const Pattern& real, const Pattern& quantized, std::vector<doubl
 // bar, density, syncopation) or how it is played (velocities, swing, ghost rate, velocity
 // spread, microtiming).
 FeatureRows feature_subset(const FeatureRows& rows, bool pattern) {
-  constexpr std::size_t onsets = kLaneCount * 16;
   FeatureRows out;
   for (const auto& r : rows) {
     std::vector<double> keep;
     for (std::size_t j = 0; j < r.size(); ++j) {
-      const bool velocity = j >= onsets && j < onsets + kLaneCount;
-      const bool summary_feel = j >= onsets + 2 * kLaneCount + 2;
+      const bool velocity = j >= kOnsetColumns && j < kOnsetColumns + kLaneCount;
+      const bool summary_feel = j >= kOnsetColumns + 2 * kLaneCount + 2;
       if ((velocity || summary_feel) != pattern) keep.push_back(r[j]);
     }
     out.push_back(std::move(keep));
@@ -529,14 +530,13 @@ std::string most_different(const FeatureRows& a, const FeatureRows& b, std::size
 // 16 steps of share per bar), to the nearest row of `to`: how well `to` covers the grooves of
 // `from` (a sample that misses some of them leaves those rows far from every row it has).
 double mean_nearest(const FeatureRows& from, const FeatureRows& to) {
-  constexpr std::size_t onsets = kLaneCount * 16;
   if (from.empty() || to.empty()) return std::nan("");
   double sum = 0.0;
   for (const auto& x : from) {
     double best = std::numeric_limits<double>::max();
     for (const auto& y : to) {
       double d = 0.0;
-      for (std::size_t j = 0; j < onsets && d < best; ++j) d += std::abs(x[j] - y[j]);
+      for (std::size_t j = 0; j < kOnsetColumns && d < best; ++j) d += std::abs(x[j] - y[j]);
       best = std::min(best, d);
     }
     sum += best;
@@ -1345,7 +1345,7 @@ int main(int argc, char** argv) {
   for (const auto& line : giveaways) fmt::print("{}\n", line);
   fmt::print("   coverage: mean distance from each window of one sample to the nearest window of another (L1 over the\n"
              "   {} onset shares; equal sample sizes), over the same genres: validation to generated {:.2f}, to train {:.2f}\n{}",
-             kLaneCount * 16, mean_of(covered_by_gen), mean_of(covered_by_train), coverage);
+             kOnsetColumns, mean_of(covered_by_gen), mean_of(covered_by_train), coverage);
 
   // 3. Structure.
   if (args.wants(3)) {
