@@ -164,6 +164,41 @@ TEST(Generate, AGenresVariationsLeanTowardOneMeasuredDrummerEach) {
   for (const auto& [ghosts, loud] : snare_offbeats(*pooled)) EXPECT_GT(ghosts, 0);
 }
 
+// The six takes are dealt out in turn: the six variations of any request lean on six
+// different takes (three with ghost notes, three without), and so do three consecutive
+// requests of two variations. Drawn at random per variation, three and three would come up
+// in about 31% of requests.
+TEST(Generate, AGenresVariationsAreDealtOverItsTakesInTurn) {
+  const StyleProfile profile = two_drummer_genre();
+  auto split = [](const Generation& g, int& clean, int& ghosting) {
+    for (const auto& [ghosts, loud] : snare_offbeats(g)) ++(ghosts == 0 ? clean : ghosting);
+  };
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    GenerateOptions o;
+    o.variations = 6;
+    o.seed = seed;
+    auto g = generate(profile, o);
+    ASSERT_TRUE(g) << g.error().message;
+    int clean = 0, ghosting = 0;
+    split(*g, clean, ghosting);
+    EXPECT_EQ(clean, 3) << "seed " << seed;
+    EXPECT_EQ(ghosting, 3) << "seed " << seed;
+  }
+  for (std::uint64_t first : {4u, 7u}) {
+    int clean = 0, ghosting = 0;
+    for (std::uint64_t seed = first; seed < first + 3; ++seed) {
+      GenerateOptions o;
+      o.variations = 2;
+      o.seed = seed;
+      auto g = generate(profile, o);
+      ASSERT_TRUE(g) << g.error().message;
+      split(*g, clean, ghosting);
+    }
+    EXPECT_EQ(clean, 3) << "seeds " << first << "-" << first + 2;
+    EXPECT_EQ(ghosting, 3) << "seeds " << first << "-" << first + 2;
+  }
+}
+
 TEST(Generate, AnArtistsVariationsIgnoreTheGenresTakeShapes) {
   StyleProfile profile = two_drummer_genre();
   profile.kind = ProfileKind::artist;
