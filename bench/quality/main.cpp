@@ -1259,7 +1259,7 @@ int main(int argc, char** argv) {
       std::vector<double> scores;
       for (std::uint64_t draw = 0; draw < kLikeForLikeDraws; ++draw) {
         Rng pick(kSeed * 1000 + g * 10 + draw);
-        for (std::size_t i = takes_of.size(); i > 1; --i) std::swap(takes_of[i - 1], takes_of[pick.below(i)]);
+        shuffle(takes_of, pick);
         std::vector<Window> ws;
         for (std::size_t k = 0; k < kRealismTakes; ++k) {
           SnappedTake head = train[takes_of[k]].snapped;

@@ -3,7 +3,9 @@
 // distributions (not <random>'s) so the same seed gives the same bytes on every
 // standard library.
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <utility>
 
 namespace mdg {
 
@@ -28,5 +30,12 @@ class Rng {
   double spare_normal_ = 0.0;
   bool has_spare_ = false;
 };
+
+// Shuffles `items` (a vector or array) in place, Fisher-Yates from the back: the same
+// generator state gives the same order.
+template <typename Items>
+void shuffle(Items& items, Rng& rng) noexcept {
+  for (std::size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[rng.below(i)]);
+}
 
 }  // namespace mdg

@@ -44,7 +44,7 @@ constexpr std::uint64_t kComplexityStream = 0xC0313E0ULL;
 // ... and the notes it adds are rendered from streams forked from that stream's fork kAddedNotes.
 constexpr std::uint64_t kAddedNotes = 0xADDEDULL;
 // The random stream of the fixed shuffle of a genre's measured takes that its variations
-// lean toward in turn (take_in_turn).
+// lean toward in turn (take_order).
 constexpr std::uint64_t kTakeStream = 0x7A4E0ULL;
 // A variation leaning toward a take scores its core candidates by their likelihood under
 // per-step onset shares kTakeBlend of the way from the genre's to the take's, weighted
@@ -142,22 +142,21 @@ LaneMask sample_mask(const StepTransitions& t, const Context& context, double le
   return (*candidates)[n - 1].mask;
 }
 
-// The take (of `count`) variation v of a request at `seed` with `variations` variations
-// leans toward: the genre's takes in one fixed shuffled order, dealt out in turn, the
-// variations of seed s taking places s x variations onward. The variations of one request
-// lean on different drummers' takes (as many as the genre has), and so do those of
-// consecutive seeds, until the order comes round again: every take is used as often as
-// the others, and no two variations of neighbouring requests follow the same take. (A
-// draw at random per variation repeats takes: 32 variations over a genre of 45 takes
-// follow about 11 takes twice, and a classifier that has learned one of them recognises
-// the other; bench/quality section 2.)
-std::size_t take_in_turn(std::size_t count, std::uint64_t seed, int variations, int v) {
+// The order in which a genre's `count` measured takes are dealt to variations: one fixed
+// shuffle, whatever the seed. Variation v of a request at seed s with n variations takes
+// place s x n + v (modulo count), so the variations of one request lean on different
+// drummers' takes (as many as the genre has), and so do those of consecutive seeds, until
+// the order comes round again: every take is used as often as the others, and no two
+// variations of neighbouring requests follow the same take. (A draw at random per
+// variation repeats takes: 32 variations over a genre of 45 takes follow about 11 takes
+// twice, and a classifier that has learned one of them recognises the other;
+// bench/quality section 2.)
+std::vector<std::size_t> take_order(std::size_t count) {
   std::vector<std::size_t> order(count);
   for (std::size_t i = 0; i < count; ++i) order[i] = i;
-  Rng shuffle(kTakeStream);
-  for (std::size_t i = count; i > 1; --i) std::swap(order[i - 1], order[shuffle.below(i)]);
-  const std::uint64_t place = seed * static_cast<std::uint64_t>(variations) + static_cast<std::uint64_t>(v);
-  return order[place % count];
+  Rng rng(kTakeStream);
+  shuffle(order, rng);
+  return order;
 }
 
 int hit_count(const std::vector<LaneMask>& masks, std::size_t from, std::size_t to) {
@@ -693,12 +692,13 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
   const ComplexityShaping complexity(plan, options.meter, beat, base.shaping);
   // A genre request (not an artist's, whose traits make the style, nor a signature groove)
   // spreads its variations over the genre's drummers: each leans toward one measured take,
-  // dealt in turn (take_in_turn), and plays ghost notes as often as that drummer does relative to the
+  // dealt in turn (take_order), and plays ghost notes as often as that drummer does relative to the
   // genre (the take's share of snare ghost notes over the genre's: above 1 more of the snare
   // strokes are ghosts, below 1 that share of the ghost notes is dropped).
   const bool by_take = profile.kind == ProfileKind::genre && !sig && !beat.takes.empty() &&
                        options.meter == beat.grid.meter;
   double genre_ghosts = 0.0;
+  const std::vector<std::size_t> takes_dealt = by_take ? take_order(beat.takes.size()) : std::vector<std::size_t>{};
   if (by_take) {
     double hits = 0.0, ghosts = 0.0;
     for (const TakeShape& t : beat.takes) {
@@ -726,7 +726,8 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
     const double leaning = std::exp(kDensitySpread * root.fork(0xDE5100ULL + static_cast<std::uint64_t>(v)).normal());
     engine.lean = Lean{std::sqrt(lean * leaning), lean * leaning, offbeat};
     if (by_take) {
-      engine.take = &beat.takes[take_in_turn(beat.takes.size(), options.seed, options.variations, v)];
+      const std::uint64_t place = options.seed * static_cast<std::uint64_t>(options.variations) + static_cast<std::uint64_t>(v);
+      engine.take = &beat.takes[takes_dealt[place % takes_dealt.size()]];
       for (std::size_t st = 0; st < static_cast<std::size_t>(beat.steps()); ++st) {
         engine.tilts.push_back(engine.take_tilt(st));
       }
