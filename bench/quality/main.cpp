@@ -60,7 +60,7 @@ constexpr std::uint64_t kSeed = 11;
 constexpr std::array<std::uint64_t, 7> kRealismExtraSeeds = {12, 13, 14, 15, 16, 17, 18};
 // The like-for-like real reference of section 2: as many takes as generated variations there.
 constexpr std::size_t kRealismTakes = kVariations * (1 + kRealismExtraSeeds.size());
-constexpr std::uint64_t kLikeForLikeDraws = 5;
+constexpr std::uint64_t kLikeForLikeDraws = 8;
 // The judged realism figures (generated vs validation, train vs validation) are the mean over
 // kFoldDraws draws of the grouped folds, each with its own draw of the capped train sample:
 // with one draw, the fold assignment alone moved the six-genre mean by an SD of 0.013 and a
@@ -1130,8 +1130,8 @@ int main(int argc, char** argv) {
              "are shown as 'ungrouped')\n");
   fmt::print("   judged: the genre command (`generate GENRE`, seeds {}-{}: {} variations each) vs the "
              "genre's validation windows, beside train-split windows\n   (at most {}) vs the same validation "
-             "windows. Not judged, to show where the gap lies: 'like for like' = {} train takes x their first {} "
-             "bars\n   (sampled as the generated windows are; mean of {} draws) vs validation; 'gen vs train' = "
+             "windows. Not judged, to show where the gap lies: 'like for like' = {} sources dealt over the train takes in turn x {} "
+             "bars from a random start\n   (sampled as the generated windows are; mean of {} draws) vs validation; 'gen vs train' = "
              "the genre command vs the train windows it learned from;\n   'notes' / 'feel' = gen vs val on what "
              "is played (onsets, hits, density, syncopation) / how (velocities, swing, ghost rate, timing); the\n"
              "   artists' requests of section 1 (an artist's traits move it away from the GMD drummers of its genre "
@@ -1146,6 +1146,7 @@ int main(int argc, char** argv) {
              "train vs val", "ungrouped", "like4like", "gen/train", "notes", "feel", "n gen", "n train", "n val",
              "all section-1 requests | each artist vs val");
   std::vector<double> gen_real, real_real, like_real, gen_train, gen_real_ungrouped, real_real_ungrouped;
+  std::string like_spread;  // each judged genre's like-for-like figure and its SD over draws
   std::vector<double> gen_real_first, real_real_first;  // the first fold draw alone
   std::vector<std::string> giveaways;
   std::string coverage;
@@ -1247,25 +1248,35 @@ int main(int argc, char** argv) {
     const auto c = two_sample_accuracy(gen_rows, gen_groups, train_rows, train_groups, two_sample);
     const auto a_ungrouped = two_sample_accuracy(gen_rows, val_rows, two_sample);
     const auto b_ungrouped = two_sample_accuracy(train_rows, val_rows, two_sample);
-    // Like for like: real takes sampled as the generated ones are (kRealismTakes takes of the
-    // train split, their first kPhraseBars bars each), against the same validation windows;
-    // the mean over kLikeForLikeDraws draws of takes.
-    const double like_for_like = [&] {
+    // Like for like: real takes sampled as the generated ones are, against the same validation
+    // windows. The genre command deals its kRealismTakes variations over the genre's takes in
+    // turn and writes kPhraseBars bars each; so here the genre's train takes, shuffled, are
+    // dealt to kRealismTakes sources in turn (a genre with fewer takes deals them again, as
+    // the engine does) and each source is kPhraseBars consecutive bars of its take from a
+    // random start (a shorter take whole). The mean and the spread over kLikeForLikeDraws
+    // draws of takes, starts and folds: what human drumming from the train split scores when
+    // sampled the way the generated files are.
+    const auto [like_for_like, like_for_like_sd] = [&] {
       std::vector<std::size_t> takes_of;
       for (std::size_t t = 0; t < train.size(); ++t) {
-        if (train[t].genre == gi && train[t].snapped.bars >= kPhraseBars) takes_of.push_back(t);
+        if (train[t].genre == gi && train[t].snapped.bars >= kWindowBars) takes_of.push_back(t);
       }
-      if (takes_of.size() < kRealismTakes) return std::nan("");
+      if (takes_of.size() < 2) return std::pair{std::nan(""), std::nan("")};
       std::vector<double> scores;
       for (std::uint64_t draw = 0; draw < kLikeForLikeDraws; ++draw) {
         Rng pick(kSeed * 1000 + g * 10 + draw);
         shuffle(takes_of, pick);
         std::vector<Window> ws;
         for (std::size_t k = 0; k < kRealismTakes; ++k) {
-          SnappedTake head = train[takes_of[k]].snapped;
-          head.bars = kPhraseBars;
-          head.cells.resize(static_cast<std::size_t>(kPhraseBars * head.steps) * kLaneCount);
-          cut_windows(head, gi, static_cast<int>(k), ws);
+          const SnappedTake& whole = train[takes_of[k % takes_of.size()]].snapped;
+          const int bars = std::min(whole.bars, kPhraseBars);
+          const auto start = static_cast<int>(pick.below(static_cast<std::uint64_t>(whole.bars - bars + 1)));
+          SnappedTake part = whole;
+          const auto cells_per_bar = static_cast<std::ptrdiff_t>(whole.steps) * static_cast<std::ptrdiff_t>(kLaneCount);
+          part.bars = bars;
+          part.cells.assign(whole.cells.begin() + start * cells_per_bar,
+                            whole.cells.begin() + (start + bars) * cells_per_bar);
+          cut_windows(part, gi, static_cast<int>(k), ws);
         }
         FeatureRows like;
         std::vector<int> like_groups;
@@ -1273,11 +1284,15 @@ int main(int argc, char** argv) {
           like.push_back(w.features);
           like_groups.push_back(w.source);
         }
-        if (const auto r = two_sample_accuracy(like, like_groups, val_rows, val_groups, two_sample)) {
+        if (const auto r = two_sample_accuracy(like, like_groups, val_rows, val_groups, folds(draw))) {
           scores.push_back(*r);
         }
       }
-      return mean_of(scores);
+      if (scores.empty()) return std::pair{std::nan(""), std::nan("")};
+      const double mean = mean_of(scores);
+      double sq = 0.0;
+      for (double x : scores) sq += (x - mean) * (x - mean);
+      return std::pair{mean, std::sqrt(sq / static_cast<double>(scores.size()))};
     }();
     // The same test on what is played (onsets, hits per bar, density, syncopation) and on how
     // it is played (velocities, swing, ghost rate, velocity spread, microtiming) apart.
@@ -1321,7 +1336,10 @@ int main(int argc, char** argv) {
     }
     if (c) giveaways.push_back(fmt::format("   {:<17} vs train: {}", a && b ? "" : classes[g].name, most_different(gen_rows, train_rows, 5)));
     if (a && b) {
-      if (std::isfinite(like_for_like)) like_real.push_back(like_for_like);
+      if (std::isfinite(like_for_like)) {
+        like_real.push_back(like_for_like);
+        like_spread += fmt::format(" {} {} (SD {})", classes[g].cli_genre, num(like_for_like), num(like_for_like_sd, 2));
+      }
       if (c) gen_train.push_back(*c);
     }
     fmt::print("   {:<17} {:>10} {:>12} | {:>9} | {:>8} {:>8} {:>6} {:>6} {:>6} {:>7} {:>5}  {}\n", classes[g].name,
@@ -1341,6 +1359,8 @@ int main(int argc, char** argv) {
              "generated {} vs real {}\n",
              num(mean_of(like_real)), like_real.size(), num(mean_of(gen_train)), num(mean_of(gen_real_ungrouped)),
              num(mean_of(real_real_ungrouped)));
+  fmt::print("   like for like per genre (mean and SD over {} draws of takes, starts and folds):{}\n", kLikeForLikeDraws,
+             like_spread);
   fmt::print("   largest gaps, genre command minus validation in pooled SDs (what gives generated windows away):\n");
   for (const auto& line : giveaways) fmt::print("{}\n", line);
   fmt::print("   coverage: mean distance from each window of one sample to the nearest window of another (L1 over the\n"
