@@ -58,7 +58,7 @@ constexpr int kPhraseBars = 16;
 constexpr int kVariations = 4;
 constexpr std::uint64_t kSeed = 11;
 constexpr std::array<std::uint64_t, 7> kRealismExtraSeeds = {12, 13, 14, 15, 16, 17, 18};
-// The like-for-like real reference of section 2: as many takes as generated variations there.
+// The like-for-like real reference of section 2: as many sources as generated variations there.
 constexpr std::size_t kRealismTakes = kVariations * (1 + kRealismExtraSeeds.size());
 constexpr std::uint64_t kLikeForLikeDraws = 8;
 // The judged realism figures (generated vs validation, train vs validation) are the mean over
@@ -1271,11 +1271,10 @@ int main(int argc, char** argv) {
           const SnappedTake& whole = train[takes_of[k % takes_of.size()]].snapped;
           const int bars = std::min(whole.bars, kPhraseBars);
           const auto start = static_cast<int>(pick.below(static_cast<std::uint64_t>(whole.bars - bars + 1)));
-          SnappedTake part = whole;
           const auto cells_per_bar = static_cast<std::ptrdiff_t>(whole.steps) * static_cast<std::ptrdiff_t>(kLaneCount);
-          part.bars = bars;
-          part.cells.assign(whole.cells.begin() + start * cells_per_bar,
-                            whole.cells.begin() + (start + bars) * cells_per_bar);
+          const SnappedTake part{whole.grid, bars, whole.steps,
+                                 {whole.cells.begin() + start * cells_per_bar,
+                                  whole.cells.begin() + (start + bars) * cells_per_bar}};
           cut_windows(part, gi, static_cast<int>(k), ws);
         }
         FeatureRows like;

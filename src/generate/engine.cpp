@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <optional>
 
 #include "core/rng.hpp"
@@ -153,7 +154,7 @@ LaneMask sample_mask(const StepTransitions& t, const Context& context, double le
 // bench/quality section 2.)
 std::vector<std::size_t> take_order(std::size_t count) {
   std::vector<std::size_t> order(count);
-  for (std::size_t i = 0; i < count; ++i) order[i] = i;
+  std::iota(order.begin(), order.end(), std::size_t{0});
   Rng rng(kTakeStream);
   shuffle(order, rng);
   return order;

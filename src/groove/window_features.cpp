@@ -516,7 +516,6 @@ Result<double> two_sample_accuracy(const FeatureRows& a, std::span<const int> gr
   const auto deal = [&](std::vector<int>& ids, std::span<const int> groups) {
     const std::size_t n = ids.size();
     shuffle(ids, rng);
-    std::vector<std::size_t> fold_of_group(n);
     std::vector<std::pair<int, std::size_t>> fold_by_id(n);
     for (std::size_t i = 0; i < n; ++i) fold_by_id[i] = {ids[i], i % folds};
     std::sort(fold_by_id.begin(), fold_by_id.end());
