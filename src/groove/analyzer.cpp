@@ -338,6 +338,7 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
     for (std::size_t b = 0; b < bars; ++b) {
       if (!keep[b]) continue;
       for (std::size_t st = 0; st < steps; ++st) {
+        shape.bars.push_back(static_cast<LaneMask>(masks[b * steps + st]));
         for (std::size_t l = 0; l < kLaneCount; ++l) {
           const Cell& c = cell_at(b, st, l);
           if (c.velocity < 0) continue;

@@ -10,8 +10,9 @@
 //              (u16 previous, u16 beat_before, counts),
 //     7 f64 (density, swing_ratio, swing_ratio_16th, ghost_rate, syncopation, fill_rate, placement_ms),
 //     u32 n x (u8 note, f64 offset) note velocities, u32 n x (u64 key, u32 hits, f64 velocity,
-//     f64 offset_ms) context feel, u32 n x (9 x steps u8 onsets, u32 snare_hits, u32 snare_ghosts)
-//     take shapes (format 2; format 1 had no take shapes).
+//     f64 offset_ms) context feel, u32 n x (9 x steps u8 onsets, u32 snare_hits, u32 snare_ghosts,
+//     u32 m, m x u16 bar step masks) take shapes (format 3; format 2 had no take bars, format 1
+//     no take shapes).
 #include "groove/groove_binary.hpp"
 
 #include <cmath>
@@ -23,7 +24,7 @@ namespace mdg {
 namespace {
 
 constexpr char kMagic[8] = {'M', 'D', 'G', 'G', 'R', 'O', 'O', 'V'};
-constexpr std::uint32_t kVersion = 2;
+constexpr std::uint32_t kVersion = 3;
 constexpr std::size_t kHeaderSize = sizeof(kMagic) + 4 + 8 + 8;
 
 // FNV-1a, 64 bits.
@@ -158,6 +159,8 @@ void put_model(Writer& w, const GrooveModel& m) {
     w.bytes().append(reinterpret_cast<const char*>(t.onsets.data()), t.onsets.size());
     w.put(t.snare_hits);
     w.put(t.snare_ghosts);
+    w.size(t.bars.size());
+    for (const LaneMask bar_mask : t.bars) w.put(bar_mask);
   }
 }
 
@@ -251,6 +254,12 @@ bool get_model(Reader& r, GrooveModel& m) {
       if (!r.get(b)) return false;
     }
     if (!r.get(t.snare_hits) || !r.get(t.snare_ghosts) || t.snare_ghosts > t.snare_hits) return false;
+    std::size_t masks = 0;
+    if (!r.size(masks, 2) || (steps > 0 && masks % steps != 0)) return false;
+    t.bars.resize(masks);
+    for (LaneMask& bar_mask : t.bars) {
+      if (!r.get(bar_mask) || bar_mask >= 1u << kLaneCount) return false;
+    }
   }
   return r.ok();
 }

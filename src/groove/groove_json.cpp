@@ -154,6 +154,14 @@ json model_to_json(const GrooveModel& m) {
       s += std::to_string(t.snare_hits);
       s += ' ';
       s += std::to_string(t.snare_ghosts);
+      if (!t.bars.empty()) {
+        s += ' ';
+        for (const LaneMask bar_mask : t.bars) {
+          s += kHex[bar_mask >> 8 & 0xf];
+          s += kHex[bar_mask >> 4 & 0xf];
+          s += kHex[bar_mask & 0xf];
+        }
+      }
       takes.push_back(std::move(s));
     }
     j["takes"] = std::move(takes);
@@ -256,8 +264,9 @@ Result<std::vector<MaskCount>> parse_counts(const std::string& s, const std::str
   return out;
 }
 
-// takes: strings of "<onsets> <snare_hits> <snare_ghosts>", the onsets as two lower-case hex
-// digits per lane and step (lane-major, kLaneCount x steps bytes).
+// takes: strings of "<onsets> <snare_hits> <snare_ghosts> [<bars>]", the onsets as two
+// lower-case hex digits per lane and step (lane-major, kLaneCount x steps bytes), the bars
+// (optional) as three lower-case hex digits per step mask (below 512), whole bars only.
 Result<std::vector<TakeShape>> decode_takes(const json& j, const std::string& path, std::size_t steps) {
   if (!j.is_array()) return bad(path, "must be an array of take strings");
   const std::size_t cells = kLaneCount * steps;
@@ -291,8 +300,25 @@ Result<std::vector<TakeShape>> decode_takes(const json& j, const std::string& pa
       return bad(where, "needs the snare strokes (0-4294967295) and ghost notes after the onsets");
     }
     const auto [p3, e2] = std::from_chars(p2 + 1, end, t.snare_ghosts);
-    if (e2 != std::errc{} || p3 != end) {
-      return bad(where, "needs the ghost notes (0-4294967295) as its last field");
+    if (e2 != std::errc{} || (p3 != end && *p3 != ' ')) {
+      return bad(where, "needs the ghost notes (0-4294967295) after the snare strokes");
+    }
+    if (p3 != end) {
+      const std::string_view digits(p3 + 1, static_cast<std::size_t>(end - p3 - 1));
+      if (digits.empty() || digits.size() % (3 * steps) != 0) {
+        return bad(where, "has bars that are not whole: they need 3 hex digits per step mask, " +
+                              std::to_string(3 * steps) + " per bar");
+      }
+      t.bars.reserve(digits.size() / 3);
+      for (std::size_t k = 0; k < digits.size(); k += 3) {
+        const int a = nibble(digits[k]), b = nibble(digits[k + 1]), c = nibble(digits[k + 2]);
+        if (a < 0 || b < 0 || c < 0) return bad(where, "has a character that is not a lower-case hex digit in its bars");
+        const int mask = a << 8 | b << 4 | c;
+        if (mask >= 1 << kLaneCount) {
+          return bad(where, "has a step mask above " + std::to_string((1 << kLaneCount) - 1) + " in its bars");
+        }
+        t.bars.push_back(static_cast<LaneMask>(mask));
+      }
     }
     if (t.snare_ghosts > t.snare_hits) {
       return bad(where, "has more snare ghost notes (" + std::to_string(t.snare_ghosts) + ") than snare strokes (" +

@@ -132,6 +132,10 @@ struct TakeShape {
   std::vector<std::uint8_t> onsets;  // lane-major, kLaneCount x steps: share of bars x 255, rounded
   std::uint32_t snare_hits = 0;      // snare strokes in the groove bars
   std::uint32_t snare_ghosts = 0;    // of which ghost notes (<= snare_hits)
+  // The groove bars themselves, in the order played: steps masks per bar (a bar's step
+  // masks, lane bits as LaneMask; fills and resting bars left out). Empty in models written
+  // before they were kept.
+  std::vector<LaneMask> bars;
 
   [[nodiscard]] double onset_share(std::size_t lane, std::size_t step, std::size_t steps) const noexcept {
     const std::size_t i = lane * steps + step;

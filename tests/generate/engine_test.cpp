@@ -193,6 +193,83 @@ TEST(Generate, AGenresVariationsAreDealtOverItsTakesInTurn) {
   }
 }
 
+// Two drummers of one genre: hi-hat eighths and snare on 2 and 4 alike, the kick on 1 and
+// then on 3 (one drummer) or on the "and" of 3 (the other), now and then also on the last
+// sixteenth. At the third beat both play in the same context, so the genre's step model
+// mixes them.
+Pattern kick_take(bool late, int bars, std::uint64_t seed) {
+  Rng rng(seed);
+  Pattern p;
+  p.length_ticks = p.meter.ticks_per_bar() * bars;
+  for (int b = 0; b < bars; ++b) {
+    const std::int64_t base = b * p.meter.ticks_per_bar();
+    for (int s = 0; s < 16; s += 2) p.hits.push_back({base + s * 120, 42, 80, 60});
+    p.hits.push_back({base, 36, 100, 60});
+    p.hits.push_back({base + (late ? 10 : 8) * 120, 36, 100, 60});
+    if (rng.chance(0.4)) p.hits.push_back({base + 15 * 120, 36, 90, 60});
+    p.hits.push_back({base + 4 * 120, 38, 110, 60});
+    p.hits.push_back({base + 12 * 120, 38, 110, 60});
+  }
+  p.sort_hits();
+  return p;
+}
+
+// Groove bars of the variations with both drummers' kicks at the third beat, or neither.
+int mixed_bars(const Generation& g) {
+  int mixed = 0;
+  for (const auto& v : g.variations) {
+    const std::size_t slots = v.grid.slot_ticks.size();
+    for (int bar = 0; bar < v.grid.bars; ++bar) {
+      if (v.grid.fill_bars[static_cast<std::size_t>(bar)]) continue;
+      const auto kick = [&](std::size_t slot) {
+        return v.grid.cells[static_cast<std::size_t>(bar) * slots + slot][lane_index(Lane::kick)] > 0;
+      };
+      if (kick(8) == kick(10)) ++mixed;
+    }
+  }
+  return mixed;
+}
+
+// A genre's variation follows its drummer's own transitions, not only the drummer's onset
+// shares: it plays one drummer's kick at the third beat. With the takes' bars left out (the
+// engine then samples the genre's mixed model, tilted toward the take in the cymbals and
+// toms alone) bars with both kicks or neither come up.
+TEST(Generate, AGenresVariationFollowsItsDrummersOwnTransitions) {
+  std::vector<Pattern> takes;
+  for (std::uint64_t k = 0; k < 3; ++k) {
+    takes.push_back(kick_take(false, 16, 30 + k));
+    takes.push_back(kick_take(true, 16, 40 + k));
+  }
+  StyleProfile profile = profile_from(takes);
+  AnalyzerOptions options;
+  options.groove_bars_only = true;
+  options.take_shapes = true;
+  auto model = analyze_patterns(takes, Grid{Meter{4, 4}, Subdivision::sixteenth}, options);
+  ASSERT_TRUE(model.has_value());
+  profile.groove.sixteenth = *model;
+  ASSERT_EQ(profile.groove.sixteenth.takes.size(), 6u);
+  ASSERT_EQ(profile.groove.sixteenth.takes[0].bars.size(), 16u * 16u);
+  GenerateOptions o;
+  o.variations = 6;
+  o.bars = 16;
+  int following = 0, tilted = 0;
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    o.seed = seed;
+    auto g = generate(profile, o);
+    ASSERT_TRUE(g) << g.error().message;
+    following += mixed_bars(*g);
+  }
+  for (TakeShape& t : profile.groove.sixteenth.takes) t.bars.clear();
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    o.seed = seed;
+    auto g = generate(profile, o);
+    ASSERT_TRUE(g) << g.error().message;
+    tilted += mixed_bars(*g);
+  }
+  EXPECT_GT(tilted, 20);
+  EXPECT_LT(following * 2, tilted) << following << " mixed bars following the takes, " << tilted << " tilted";
+}
+
 TEST(Generate, AnArtistsVariationsIgnoreTheGenresTakeShapes) {
   StyleProfile profile = two_drummer_genre();
   profile.kind = ProfileKind::artist;

@@ -61,7 +61,10 @@ GrooveSet small_set() {
   take.onsets.back() = 17;
   take.snare_hits = 12;
   take.snare_ghosts = 5;
-  m.takes = {take, TakeShape{std::vector<std::uint8_t>(kLaneCount * steps, 128), 0, 0}};
+  take.bars.assign(2 * steps, 0);
+  take.bars[0] = 0x1ff;
+  take.bars.back() = 3;
+  m.takes = {take, TakeShape{std::vector<std::uint8_t>(kLaneCount * steps, 128), 0, 0, {}}};
   GrooveSet set;
   set.feel = Subdivision::triplet;
   set.sixteenth = m;
@@ -136,7 +139,10 @@ TEST(GrooveBinary, ShapesTheJsonDecoderRefusesAreRefusedToo) {
   triplet.grid = Grid{Meter{6, 8}, Subdivision::triplet};
   for (auto& lane : triplet.lanes) lane.steps.resize(static_cast<std::size_t>(triplet.steps()));
   triplet.transitions.resize(static_cast<std::size_t>(triplet.steps()));
-  for (auto& take : triplet.takes) take.onsets.resize(kLaneCount * static_cast<std::size_t>(triplet.steps()));
+  for (auto& take : triplet.takes) {
+    take.onsets.resize(kLaneCount * static_cast<std::size_t>(triplet.steps()));
+    take.bars.resize(take.bars.empty() ? 0 : 2 * static_cast<std::size_t>(triplet.steps()));
+  }
   set.triplet = triplet;
   EXPECT_FALSE(refused(set));
   set.sixteenth = triplet;  // ...is no sixteenth-grid model
@@ -152,6 +158,12 @@ TEST(GrooveBinary, ShapesTheJsonDecoderRefusesAreRefusedToo) {
   EXPECT_TRUE(refused(set));
   set = small_set();
   set.sixteenth.takes[0].onsets.pop_back();  // one lane-step short: the rest reads out of line
+  EXPECT_TRUE(refused(set));
+  set = small_set();
+  set.sixteenth.takes[0].bars.pop_back();  // bars not whole
+  EXPECT_TRUE(refused(set));
+  set = small_set();
+  set.sixteenth.takes[0].bars[1] = 0x200;  // a step mask of no lanes we know
   EXPECT_TRUE(refused(set));
   EXPECT_FALSE(refused(small_set()));
 }

@@ -149,6 +149,10 @@ TEST(GrooveJson, TakesRoundTripAreOptionalAndChecked) {
   a.snare_ghosts = 9;
   TakeShape b;
   b.onsets.assign(kLaneCount * 16, 3);
+  b.bars.assign(2 * 16, 0);
+  b.bars[0] = 0x1ff;
+  b.bars[1] = 0x005;
+  b.bars.back() = 0x100;
   model.takes = {a, b};
   const nlohmann::json j = groove_model_to_json(model);
   ASSERT_TRUE(j["takes"].is_array());
@@ -156,6 +160,11 @@ TEST(GrooveJson, TakesRoundTripAreOptionalAndChecked) {
   EXPECT_EQ(first.substr(0, 4), "ff00");
   EXPECT_EQ(first.substr(34, 2), "7f");
   EXPECT_EQ(first.substr(first.size() - 7), "0a 40 9");
+  const std::string second = j["takes"][1].get<std::string>();
+  const std::string bars_hex = second.substr(second.rfind(' ') + 1);
+  ASSERT_EQ(bars_hex.size(), 3u * 2 * 16);  // three hex digits per step mask, two bars
+  EXPECT_EQ(bars_hex.substr(0, 6), "1ff005");
+  EXPECT_EQ(bars_hex.substr(bars_hex.size() - 3), "100");
   auto decoded = groove_model_from_json(j);
   ASSERT_TRUE(decoded) << decoded.error().message;
   EXPECT_EQ(decoded->takes, model.takes);
@@ -174,6 +183,11 @@ TEST(GrooveJson, TakesRoundTripAreOptionalAndChecked) {
                          {hex + " 40", hex + " 40 41", hex.substr(2) + " 40 9", hex + "00 40 9",
                           "g" + hex.substr(1) + " 40 9", "F" + hex.substr(1) + " 40 9", hex + " -1 0",
                           hex + " 40 9 1", hex + " 40 x"});
+  // Bars must be whole bars of masks below 512, in lower-case hex.
+  const std::string head = second.substr(0, second.rfind(' '));
+  expect_entries_refused(j, "takes", 0,
+                         {head + " " + bars_hex.substr(3), head + " " + std::string(48, '0') + "200" + std::string(45, '0'),
+                          head + " 1FF" + bars_hex.substr(3), head + " "});
   nlohmann::json not_text = j;
   not_text["takes"][0] = 7;
   EXPECT_FALSE(groove_model_from_json(not_text));
