@@ -4,10 +4,9 @@
 #include <bit>
 #include <cmath>
 #include <limits>
-#include <numeric>
 #include <map>
+#include <numeric>
 #include <optional>
-#include <set>
 
 #include "core/rng.hpp"
 #include "generate/bar_plan.hpp"
@@ -210,9 +209,8 @@ struct Engine {
   std::vector<LaneTilt> tilts{};  // take_tilt of every model step (empty without a take)
   double ghost_scale = 1.0;
   std::vector<TakeStep> take_steps{};  // the take's transitions per model step (empty without bars)
-  std::set<std::vector<LaneMask>> take_pairs{};  // every two consecutive groove bars of the take
 
-  // Learns the take's transitions and bar pairs from its groove bars.
+  // Learns the take's transitions from its groove bars.
   void learn_take() {
     const auto steps = static_cast<std::size_t>(beat.steps());
     if (take == nullptr || steps == 0 || take->bars.size() < 2 * steps) return;
@@ -226,17 +224,21 @@ struct Engine {
         ts.beat_contexts[static_cast<std::uint32_t>(m[k - 1]) << 16 | m[k - beat_steps]][m[k]] += 1;
       }
     }
-    for (std::size_t k = 0; k + 2 * steps <= m.size(); k += steps) {
-      take_pairs.emplace(m.begin() + static_cast<std::ptrdiff_t>(k), m.begin() + static_cast<std::ptrdiff_t>(k + 2 * steps));
-    }
   }
 
   // Whether `bar` after `before` plays two consecutive bars of the take note for note.
   [[nodiscard]] bool copies_take(const std::vector<LaneMask>& before, const std::vector<LaneMask>& bar) const {
-    if (take_pairs.empty()) return false;
-    std::vector<LaneMask> pair(before);
-    pair.insert(pair.end(), bar.begin(), bar.end());
-    return take_pairs.contains(pair);
+    if (take_steps.empty() || before.size() != bar.size()) return false;
+    const std::vector<LaneMask>& m = take->bars;
+    const std::size_t steps = bar.size();
+    for (std::size_t k = 0; k + 2 * steps <= m.size(); k += steps) {
+      const auto at = m.begin() + static_cast<std::ptrdiff_t>(k);
+      if (std::equal(before.begin(), before.end(), at) &&
+          std::equal(bar.begin(), bar.end(), at + static_cast<std::ptrdiff_t>(steps))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // A step drawn from the take's transitions in `context`, or nothing when the take played
@@ -816,9 +818,8 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
       for (std::size_t st = 0; st < static_cast<std::size_t>(beat.steps()); ++st) {
         engine.tilts.push_back(engine.take_tilt(st));
       }
-      engine.learn_take();
       genre_only.emplace(engine);
-      genre_only->take_steps.clear();
+      engine.learn_take();
       if (genre_ghosts > 0.0 && engine.take->snare_hits > 0) {
         engine.ghost_scale = static_cast<double>(engine.take->snare_ghosts) /
                              static_cast<double>(engine.take->snare_hits) / genre_ghosts;

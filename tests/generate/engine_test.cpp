@@ -79,15 +79,23 @@ int grid_hits(const GrooveGrid& g) {
   return n;
 }
 
+// A 4/4 take of `bars` bars: `bar(pattern, bar_start_tick, rng)` adds each bar's hits, all
+// drawn from one generator seeded with `seed`.
+template <typename Bar>
+Pattern take_of(int bars, std::uint64_t seed, Bar bar) {
+  Rng rng(seed);
+  Pattern p;
+  p.length_ticks = p.meter.ticks_per_bar() * bars;
+  for (int b = 0; b < bars; ++b) bar(p, b * p.meter.ticks_per_bar(), rng);
+  p.sort_hits();
+  return p;
+}
+
 // One drummer of a two-drummer genre: hi-hat eighths, kick on 1 and 3 (now and then the "and"
 // of 3), snare on 2 and 4; one drummer adds snare ghost notes (velocity 30) on the last
 // sixteenth of beats 2, 3 and 4, the other plays none.
 Pattern drummer_take(bool ghosts, int bars, std::uint64_t seed) {
-  Rng rng(seed);
-  Pattern p;
-  p.length_ticks = p.meter.ticks_per_bar() * bars;
-  for (int b = 0; b < bars; ++b) {
-    const std::int64_t base = b * p.meter.ticks_per_bar();
+  return take_of(bars, seed, [&](Pattern& p, std::int64_t base, Rng& rng) {
     for (int s = 0; s < 16; s += 2) p.hits.push_back({base + s * 120, 42, static_cast<std::uint8_t>(70 + rng.below(30)), 60});
     p.hits.push_back({base, 36, 105, 60});
     p.hits.push_back({base + 8 * 120, 36, 100, 60});
@@ -97,9 +105,7 @@ Pattern drummer_take(bool ghosts, int bars, std::uint64_t seed) {
     for (int s : {7, 11, 15}) {
       if (ghosts && rng.chance(0.6)) p.hits.push_back({base + s * 120, 38, 30, 60});
     }
-  }
-  p.sort_hits();
-  return p;
+  });
 }
 
 StyleProfile two_drummer_genre() {
@@ -198,20 +204,14 @@ TEST(Generate, AGenresVariationsAreDealtOverItsTakesInTurn) {
 // sixteenth. At the third beat both play in the same context, so the genre's step model
 // mixes them.
 Pattern kick_take(bool late, int bars, std::uint64_t seed) {
-  Rng rng(seed);
-  Pattern p;
-  p.length_ticks = p.meter.ticks_per_bar() * bars;
-  for (int b = 0; b < bars; ++b) {
-    const std::int64_t base = b * p.meter.ticks_per_bar();
+  return take_of(bars, seed, [&](Pattern& p, std::int64_t base, Rng& rng) {
     for (int s = 0; s < 16; s += 2) p.hits.push_back({base + s * 120, 42, 80, 60});
     p.hits.push_back({base, 36, 100, 60});
     p.hits.push_back({base + (late ? 10 : 8) * 120, 36, 100, 60});
     if (rng.chance(0.4)) p.hits.push_back({base + 15 * 120, 36, 90, 60});
     p.hits.push_back({base + 4 * 120, 38, 110, 60});
     p.hits.push_back({base + 12 * 120, 38, 110, 60});
-  }
-  p.sort_hits();
-  return p;
+  });
 }
 
 // Groove bars of the variations with both drummers' kicks at the third beat, or neither.
