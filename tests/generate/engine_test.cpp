@@ -490,6 +490,57 @@ TEST(Generate, FillsAtPhraseEndsAndACrashAfterThem) {
   }
 }
 
+// Fills hit at the fill model's dynamics: a style whose drummers tap the high tom softly in
+// the groove (45) but strike it in their fills (110-125) plays its fills' toms loud and its
+// grooves' toms soft.
+TEST(Generate, FillsPlayAtTheFillModelsDynamics) {
+  std::vector<Pattern> beats{varied_grooves(32, 3)};
+  Rng tap(7);
+  for (auto& h : beats.front().hits) {
+    if (h.note == 42 && h.tick % 1920 == 14 * 120 && tap.chance(0.5)) h.note = 50, h.velocity = 45;
+  }
+  beats.front().sort_hits();
+  std::vector<Pattern> fills;
+  Rng strike(9);
+  for (int f = 0; f < 24; ++f) {
+    Pattern p;
+    p.length_ticks = p.meter.ticks_per_bar();
+    p.hits.push_back({0, 36, 100, 60});
+    for (int s = 8; s < 16; ++s) {
+      const auto v = static_cast<std::uint8_t>(110 + strike.below(16));
+      p.hits.push_back({s * 120, static_cast<DrumNote>(s < 12 ? 38 : 50), v, 60});
+    }
+    p.sort_hits();
+    fills.push_back(std::move(p));
+  }
+  auto profile = profile_from(beats, fills);
+  profile.traits.fill_rate = 1.0;
+  GenerateOptions o;
+  o.bars = 8;
+  o.variations = 4;
+  o.seed = 3;
+  auto g = generate(profile, o);
+  ASSERT_TRUE(g);
+  double fill_sum = 0, groove_sum = 0;
+  int fill_n = 0, groove_n = 0;
+  for (const auto& v : g->variations) {
+    for (int bar = 0; bar < v.grid.bars; ++bar) {
+      const bool fill = v.grid.fill_bars[static_cast<std::size_t>(bar)];
+      // The last beat of a fill bar is always in the fill; the groove bars' whole bar is groove.
+      for (int s = fill ? 12 : 0; s < 16; ++s) {
+        const int vel = v.grid.at(bar, s, Lane::high_tom);
+        if (vel <= kGhostVelocity) continue;
+        (fill ? fill_sum : groove_sum) += vel;
+        ++(fill ? fill_n : groove_n);
+      }
+    }
+  }
+  ASSERT_GE(fill_n, 8) << "the fills strike the high tom";
+  ASSERT_GE(groove_n, 4) << "the grooves tap it";
+  EXPECT_GT(fill_sum / fill_n, 105.0) << "fills at the fill model's level (110-125)";
+  EXPECT_LT(groove_sum / groove_n, 70.0) << "grooves at the groove's level (45)";
+}
+
 // Without an artist fill rate, crashes mark phrases as often as the model's drummers crash
 // on a downbeat: never when they never do (however many fills), at every phrase start when
 // they do once per phrase.
