@@ -1,6 +1,7 @@
 #include "generate/engine.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -554,20 +555,29 @@ void render_extras(const Engine& e, const SignatureCore& sig, StyleFeel& feel, i
   }
 }
 
-// The level of a non-ghost stroke of `lane` at `step` in a fill, and the factor on its
-// drawn spread around the groove's level (the fill's lane SD over the groove step's); none
-// when the fill model heard the lane too rarely (the groove's dynamics then stand).
+// The lanes whose fill dynamics the fill model heard often enough to play them (at least
+// kMinFillLaneHits strokes); on the others a fill keeps the groove's dynamics.
+std::array<bool, kLaneCount> fill_lanes_heard(const GrooveModel& fill) {
+  std::array<bool, kLaneCount> heard{};
+  for (std::size_t l = 0; l < kLaneCount; ++l) {
+    double hits = 0.0;
+    for (const StepStats& st : fill.lanes[l].steps) hits += st.hits;
+    heard[l] = hits >= kMinFillLaneHits && fill.lanes[l].velocity_mean > 0.0;
+  }
+  return heard;
+}
+
+// The level of a non-ghost stroke of `lane` at `step` in a fill (a lane fill_lanes_heard),
+// and the factor on its drawn spread around the groove's level (the fill's lane SD over the
+// groove step's).
 struct FillLevel {
   double level = 0.0;
   double spread = 1.0;
 };
 
-std::optional<FillLevel> fill_level(const GrooveModel& fill, const GrooveModel& beat, Lane lane, int step) {
+FillLevel fill_level(const GrooveModel& fill, const GrooveModel& beat, Lane lane, int step) {
   const LaneStats& fl = fill.lanes[lane_index(lane)];
   const LaneStats& bl = beat.lanes[lane_index(lane)];
-  double hits = 0.0;
-  for (const StepStats& st : fl.steps) hits += st.hits;
-  if (hits < kMinFillLaneHits || fl.velocity_mean <= 0.0) return std::nullopt;
   const auto at = static_cast<std::size_t>(step);
   const StepStats fs = step >= 0 && at < fl.steps.size() ? fl.steps[at] : StepStats{};
   const StepStats bs = step >= 0 && at < bl.steps.size() ? bl.steps[at] : StepStats{};
@@ -589,8 +599,8 @@ std::optional<FillLevel> fill_level(const GrooveModel& fill, const GrooveModel& 
 // share identically, and complexity 0.5 renders exactly the sampled variation.
 Variation render(const Engine& e, const std::vector<LaneMask>& natural, const std::vector<bool>& natural_ghosts,
                  const std::vector<LaneMask>& masks, const std::vector<bool>& fill_bars,
-                 const std::vector<std::size_t>& groove_ends, const std::vector<bool>& forced_ghosts, double tempo, int index, Rng& rng, const Rng& added,
-                 const SignatureCore* sig) {
+                 const std::vector<std::size_t>& groove_ends, const std::vector<bool>& forced_ghosts, double tempo,
+                 int index, Rng& rng, const Rng& added, const SignatureCore* sig) {
   const StyleTraits& traits = e.traits;
   const int bars = e.options.bars;
   const auto slots = e.slots();
@@ -623,6 +633,7 @@ Variation render(const Engine& e, const std::vector<LaneMask>& natural, const st
   // The style's feel, as humanize() applies it to a user's pattern: each written note's
   // "original" is its grid position (plus imposed swing) at the step's mean velocity.
   StyleFeel feel(beat, e.plan, e.profile.traits);
+  const std::array<bool, kLaneCount> fill_heard = fill_lanes_heard(e.fill);
   // A drummer plays a whole take louder or softer on each drum than the style's average:
   // each lane's loudness for this variation is drawn once and carries a share of the
   // accents' measured spread (as a loudness rank does in humanize), the rest varies note
@@ -669,10 +680,9 @@ Variation render(const Engine& e, const std::vector<LaneMask>& natural, const st
         const double drawn = feel.velocity(lane, s.source_step, ghost, loudness[li], r);
         double vel = written != nullptr ? written->velocity + h * (drawn - plain) : plain + h * (drawn - plain);
         const auto b = static_cast<std::size_t>(bar);
-        if (written == nullptr && !ghost && fill_bars[b] && i >= groove_ends[b]) {
-          if (const auto f = fill_level(e.fill, beat, lane, s.source_step)) {
-            vel = std::clamp(f->level + h * (drawn - plain) * f->spread, kGhostVelocity + 1.0, 127.0);
-          }
+        if (written == nullptr && !ghost && fill_bars[b] && i >= groove_ends[b] && fill_heard[li]) {
+          const FillLevel f = fill_level(e.fill, beat, lane, s.source_step);
+          vel = std::clamp(f.level + h * (drawn - plain) * f.spread, kGhostVelocity + 1.0, 127.0);
         }
         if (written == nullptr && s.group_start && !ghost && (lane_bit(lane) & kGroupMarks) != 0) vel *= kGroupAccent;
         const auto velocity = static_cast<std::uint8_t>(std::clamp(std::lround(vel), 1L, 127L));
