@@ -194,6 +194,38 @@ std::vector<std::size_t> take_order(std::size_t count) {
   return order;
 }
 
+// How tightly a take is played against its genre: the SD of its hits' offsets from its own
+// pulse over the SD of all the genre's measured takes' hits pooled (within and between
+// takes), within [kMinTimingScale, kMaxTimingScale]; 1 when the model did not measure the
+// takes' timing. A variation leaning toward the take plays its timing spread that many
+// times the genre's: drummers of one genre range from tight to loose (GMD rock windows'
+// offset SD spans about 10-40 ms), where the genre's pooled step spreads alone make every
+// variation equally loose.
+constexpr double kMinTimingScale = 0.4;
+constexpr double kMaxTimingScale = 2.0;
+
+double take_timing_scale(const std::vector<TakeShape>& takes, const TakeShape& take) {
+  if (take.timing_sd_ms <= 0.0) return 1.0;
+  double hits = 0.0, sum = 0.0;
+  std::vector<double> counts(takes.size(), 0.0);
+  for (std::size_t k = 0; k < takes.size(); ++k) {
+    if (takes[k].timing_sd_ms <= 0.0) continue;
+    for (const LaneMask m : takes[k].bars) counts[k] += std::popcount(static_cast<unsigned>(m));
+    hits += counts[k];
+    sum += counts[k] * takes[k].timing_mean_ms;
+  }
+  if (hits <= 0.0) return 1.0;
+  const double mean = sum / hits;
+  double pooled = 0.0;
+  for (std::size_t k = 0; k < takes.size(); ++k) {
+    if (counts[k] <= 0.0) continue;
+    const double d = takes[k].timing_mean_ms - mean;
+    pooled += counts[k] * (takes[k].timing_sd_ms * takes[k].timing_sd_ms + d * d);
+  }
+  pooled = std::sqrt(pooled / hits);
+  return pooled > 0.0 ? std::clamp(take.timing_sd_ms / pooled, kMinTimingScale, kMaxTimingScale) : 1.0;
+}
+
 int hit_count(const std::vector<LaneMask>& masks, std::size_t from, std::size_t to) {
   int count = 0;
   for (std::size_t i = from; i < to; ++i) count += std::popcount(masks[i]);
@@ -216,6 +248,7 @@ struct Engine {
   const TakeShape* take = nullptr;
   std::vector<LaneTilt> tilts{};  // take_tilt of every model step (empty without a take)
   double ghost_scale = 1.0;
+  double timing_scale = 1.0;  // take_timing_scale of the take (1 without one)
   std::vector<TakeStep> take_steps{};  // the take's transitions per model step (empty without bars)
 
   // Learns the take's transitions from its groove bars.
@@ -632,7 +665,9 @@ Variation render(const Engine& e, const std::vector<LaneMask>& natural, const st
 
   // The style's feel, as humanize() applies it to a user's pattern: each written note's
   // "original" is its grid position (plus imposed swing) at the step's mean velocity.
-  StyleFeel feel(beat, e.plan, e.profile.traits);
+  StyleTraits feel_traits = e.profile.traits;
+  feel_traits.timing_spread *= e.timing_scale;
+  StyleFeel feel(beat, e.plan, feel_traits);
   const std::array<bool, kLaneCount> fill_heard = fill_lanes_heard(e.fill);
   // A drummer plays a whole take louder or softer on each drum than the style's average:
   // each lane's loudness for this variation is drawn once and carries a share of the
@@ -866,6 +901,7 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
       }
       genre_only.emplace(engine);
       engine.learn_take();
+      engine.timing_scale = take_timing_scale(beat.takes, *engine.take);
       if (genre_ghosts > 0.0 && engine.take->snare_hits > 0) {
         engine.ghost_scale = static_cast<double>(engine.take->snare_ghosts) /
                              static_cast<double>(engine.take->snare_hits) / genre_ghosts;

@@ -335,6 +335,8 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
   if (options_.take_shapes && kept >= static_cast<std::size_t>(kMinTakeShapeBars)) {
     TakeShape shape;
     std::vector<std::uint32_t> counts(kLaneCount * steps, 0);
+    double offset = 0.0, offset_sq = 0.0;
+    std::uint32_t hits = 0;
     for (std::size_t b = 0; b < bars; ++b) {
       if (!keep[b]) continue;
       for (std::size_t st = 0; st < steps; ++st) {
@@ -343,12 +345,17 @@ bool GrooveAccumulator::add(const Pattern& pattern) {
           const Cell& c = cell_at(b, st, l);
           if (c.velocity < 0) continue;
           ++counts[l * steps + st];
+          ++hits;
+          offset += c.offset_ms;
+          offset_sq += c.offset_ms * c.offset_ms;
           if (kAllLanes[l] != Lane::snare) continue;
           ++shape.snare_hits;
           if (c.velocity <= options_.ghost_velocity) ++shape.snare_ghosts;
         }
       }
     }
+    shape.timing_mean_ms = mean_of(offset, hits);
+    shape.timing_sd_ms = sd_of(offset, offset_sq, hits);
     shape.onsets.reserve(counts.size());
     for (const std::uint32_t n : counts) {
       shape.onsets.push_back(static_cast<std::uint8_t>(

@@ -11,8 +11,8 @@
 //     7 f64 (density, swing_ratio, swing_ratio_16th, ghost_rate, syncopation, fill_rate, placement_ms),
 //     u32 n x (u8 note, f64 offset) note velocities, u32 n x (u64 key, u32 hits, f64 velocity,
 //     f64 offset_ms) context feel, u32 n x (9 x steps u8 onsets, u32 snare_hits, u32 snare_ghosts,
-//     u32 m, m x u16 bar step masks) take shapes (format 3; format 2 had no take bars, format 1
-//     no take shapes).
+//     u32 m, m x u16 bar step masks, f64 timing_mean_ms, f64 timing_sd_ms) take shapes (format 4;
+//     format 3 had no take timing, format 2 no take bars, format 1 no take shapes).
 #include "groove/groove_binary.hpp"
 
 #include <cmath>
@@ -24,7 +24,7 @@ namespace mdg {
 namespace {
 
 constexpr char kMagic[8] = {'M', 'D', 'G', 'G', 'R', 'O', 'O', 'V'};
-constexpr std::uint32_t kVersion = 3;
+constexpr std::uint32_t kVersion = 4;
 constexpr std::size_t kHeaderSize = sizeof(kMagic) + 4 + 8 + 8;
 
 // FNV-1a, 64 bits.
@@ -161,6 +161,8 @@ void put_model(Writer& w, const GrooveModel& m) {
     w.put(t.snare_ghosts);
     w.size(t.bars.size());
     for (const LaneMask bar_mask : t.bars) w.put(bar_mask);
+    w.put(t.timing_mean_ms);
+    w.put(t.timing_sd_ms);
   }
 }
 
@@ -246,7 +248,7 @@ bool get_model(Reader& r, GrooveModel& m) {
     if (i > 0 && c.key <= m.context_feel[i - 1].key) return false;
   }
   const std::size_t cells = kLaneCount * steps;
-  if (!r.size(n, cells + 8)) return false;
+  if (!r.size(n, cells + 28)) return false;
   m.takes.resize(n);
   for (TakeShape& t : m.takes) {
     t.onsets.resize(cells);
@@ -260,6 +262,7 @@ bool get_model(Reader& r, GrooveModel& m) {
     for (LaneMask& bar_mask : t.bars) {
       if (!r.get(bar_mask) || bar_mask >= 1u << kLaneCount) return false;
     }
+    if (!r.get(t.timing_mean_ms) || !r.get(t.timing_sd_ms) || !(t.timing_sd_ms >= 0.0)) return false;
   }
   return r.ok();
 }

@@ -1,5 +1,5 @@
 // JSON layout of a groove model (all fields required when decoding, except placement_ms,
-// note_velocity, context_feel and takes, which models written before they existed (and
+// note_velocity, context_feel, takes and take_timing, which models written before they existed (and
 // models without take shapes) lack; they then read as 0 and empty):
 //   {"meter": "4/4", "grid": "sixteenth", "bars": 120,
 //    "density": 14.2, "swing_ratio": 1.0, "swing_ratio_16th": 1.0, "ghost_rate": 0.1,
@@ -18,6 +18,9 @@
 //    "takes": ["00ff40...0000 112 31", ...]
 //      (TakeShape: two hex digits per lane and step, lane-major, then the snare strokes and
 //       ghost notes; only in models fitted with take shapes)
+//    "take_timing": ["0.8 21.3", ...]
+//      (per take, in the same order: the mean and SD of its hits' offsets from its own pulse,
+//       ms; absent in models written before they were measured)
 // Transition counts are written as "mask:count" lists in one string per step (unigram) and
 // per previous mask (contexts) and per "previous,beat_before" pair (beat contexts) so that an indented dump stays a few lines per step.
 // Doubles are rounded to 4 significant digits (at most 4 decimals) so files are small and
@@ -165,6 +168,16 @@ json model_to_json(const GrooveModel& m) {
       takes.push_back(std::move(s));
     }
     j["takes"] = std::move(takes);
+    if (std::any_of(m.takes.begin(), m.takes.end(), [](const TakeShape& t) { return t.timing_sd_ms > 0.0; })) {
+      json timing = json::array();
+      for (const TakeShape& t : m.takes) {
+        std::string text = json(round4(t.timing_mean_ms)).dump();
+        text += ' ';
+        text += json(round4(t.timing_sd_ms)).dump();
+        timing.push_back(std::move(text));
+      }
+      j["take_timing"] = std::move(timing);
+    }
   }
   return j;
 }
@@ -327,6 +340,35 @@ Result<std::vector<TakeShape>> decode_takes(const json& j, const std::string& pa
     out.push_back(std::move(t));
   }
   return out;
+}
+
+// take_timing: one string "timing_mean_ms timing_sd_ms" per take (as many as takes), each
+// within +-1000 ms, the SD not negative; fills the takes' timing.
+Result<void> decode_take_timing(const json& j, const std::string& path, std::vector<TakeShape>& takes) {
+  if (!j.is_array() || j.size() != takes.size()) {
+    return bad(path, "must be an array of one timing string per take (" + std::to_string(takes.size()) + ")");
+  }
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string where = path + "[" + std::to_string(i) + "]";
+    if (!j[i].is_string()) return bad(where, "must be a string");
+    const std::string& text = j[i].get_ref<const std::string&>();
+    const char* p = text.data();
+    const char* const end = text.data() + text.size();
+    std::array<double, 2> v{};
+    bool ok = true;
+    for (std::size_t f = 0; ok && f < v.size(); ++f) {
+      const auto r = std::from_chars(p, end, v[f]);
+      ok = r.ec == std::errc{} && std::isfinite(v[f]) && std::abs(v[f]) <= 1000.0;
+      p = r.ptr;
+      if (ok && f + 1 < v.size()) ok = p != end && *p++ == ' ';
+    }
+    if (!ok || p != end || v[1] < 0.0) {
+      return bad(where, "must be 'timing_mean_ms timing_sd_ms' (ms, each -1000-1000, the SD 0 or more)");
+    }
+    takes[i].timing_mean_ms = v[0];
+    takes[i].timing_sd_ms = v[1];
+  }
+  return {};
 }
 
 // context_feel: strings of "level lane step mask note previous next hits velocity offset_ms"
@@ -527,6 +569,10 @@ Result<GrooveModel> decode_model(const json& j, const std::string& prefix) {
     auto takes = decode_takes(j["takes"], join(prefix, "takes"), steps);
     if (!takes) return std::unexpected(takes.error());
     m.takes = std::move(*takes);
+  }
+  if (j.contains("take_timing")) {
+    auto timing = decode_take_timing(j["take_timing"], join(prefix, "take_timing"), m.takes);
+    if (!timing) return std::unexpected(timing.error());
   }
   const bool allow_empty = m.bars == 0;
   const std::string lanes_path = join(prefix, "lanes");

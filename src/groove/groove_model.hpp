@@ -136,6 +136,11 @@ struct TakeShape {
   // masks, lane bits as LaneMask; fills and resting bars left out). Empty in models written
   // before they were kept.
   std::vector<LaneMask> bars;
+  // The take's timing: its hits' offsets from its own pulse over the same bars (mean and SD,
+  // ms; a low SD is a tight drummer). timing_sd_ms 0 = not measured (models written before
+  // it was).
+  double timing_mean_ms = 0.0;
+  double timing_sd_ms = 0.0;
 
   [[nodiscard]] double onset_share(std::size_t lane, std::size_t step, std::size_t steps) const noexcept {
     const std::size_t i = lane * steps + step;

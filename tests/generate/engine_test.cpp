@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <set>
 
 #include "core/rng.hpp"
@@ -284,6 +285,81 @@ TEST(Generate, AnArtistsVariationsIgnoreTheGenresTakeShapes) {
   for (std::size_t i = 0; i < without->variations.size(); ++i) {
     EXPECT_EQ(write_midi(with_shapes->variations[i].pattern, {}), write_midi(without->variations[i].pattern, {}));
   }
+}
+
+// Three tight drummers (every hit within 2 ms of the grid) and three loose ones (offsets
+// drawn with an SD of about 25 ms) playing the same groove.
+StyleProfile tight_and_loose_genre() {
+  std::vector<Pattern> takes;
+  for (std::uint64_t k = 0; k < 3; ++k) {
+    for (const bool loose : {false, true}) {
+      takes.push_back(take_of(16, 50 + 2 * k + (loose ? 1 : 0), [&](Pattern& p, std::int64_t base, Rng& rng) {
+        // 120 BPM: 1.04 ms a tick.
+        const auto off = [&] {
+          return static_cast<std::int64_t>(std::lround(loose ? 24.0 * rng.normal() : 2.0 * (2.0 * rng.uniform() - 1.0)));
+        };
+        for (int s = 0; s < 16; s += 2) p.hits.push_back({std::max<std::int64_t>(0, base + s * 120 + off()), 42, 80, 60});
+        p.hits.push_back({std::max<std::int64_t>(0, base + off()), 36, 100, 60});
+        p.hits.push_back({base + 8 * 120 + off(), 36, 100, 60});
+        p.hits.push_back({base + 4 * 120 + off(), 38, 110, 60});
+        p.hits.push_back({base + 12 * 120 + off(), 38, 110, 60});
+      }));
+    }
+  }
+  StyleProfile profile = profile_from(takes);
+  AnalyzerOptions options;
+  options.groove_bars_only = true;
+  options.take_shapes = true;
+  auto model = analyze_patterns(takes, Grid{Meter{4, 4}, Subdivision::sixteenth}, options);
+  EXPECT_TRUE(model.has_value());
+  profile.groove.sixteenth = *model;
+  return profile;
+}
+
+// Per variation, the RMS distance of its groove bars' notes from their grid slots, in ticks.
+std::vector<double> timing_rms(const Generation& g) {
+  std::vector<double> out;
+  for (const auto& v : g.variations) {
+    const std::int64_t bar_ticks = v.pattern.meter.ticks_per_bar();
+    double sq = 0.0;
+    int n = 0;
+    for (const Hit& h : v.pattern.hits) {
+      const std::int64_t bar = (h.tick + 60) / bar_ticks;
+      if (bar >= v.grid.bars || v.grid.fill_bars[static_cast<std::size_t>(bar)]) continue;
+      const double d = static_cast<double>(h.tick - bar * bar_ticks);
+      const double slot = std::round(d / 120.0) * 120.0;
+      sq += (d - slot) * (d - slot);
+      ++n;
+    }
+    out.push_back(n > 0 ? std::sqrt(sq / n) : 0.0);
+  }
+  return out;
+}
+
+// A genre's variation plays as tightly as the drummer it leans toward: the three variations
+// on tight takes sit well closer to the grid than the three on loose ones. Without the
+// takes' measured timing all six play the genre's pooled spread alike.
+TEST(Generate, AGenresVariationPlaysAsTightlyAsItsDrummer) {
+  StyleProfile profile = tight_and_loose_genre();
+  ASSERT_EQ(profile.groove.sixteenth.takes.size(), 6u);
+  profile.kind = ProfileKind::genre;
+  GenerateOptions o;
+  o.variations = 6;
+  o.bars = 8;
+  o.tempo_bpm = 120.0;
+  o.seed = 3;
+  auto timed = generate(profile, o);
+  ASSERT_TRUE(timed) << timed.error().message;
+  std::vector<double> rms = timing_rms(*timed);
+  std::sort(rms.begin(), rms.end());
+  EXPECT_GT(rms[3], 1.8 * rms[2]) << rms[0] << " " << rms[2] << " " << rms[3] << " " << rms[5];
+
+  for (TakeShape& t : profile.groove.sixteenth.takes) t.timing_sd_ms = 0.0;  // as in older models
+  auto pooled = generate(profile, o);
+  ASSERT_TRUE(pooled);
+  rms = timing_rms(*pooled);
+  std::sort(rms.begin(), rms.end());
+  EXPECT_LT(rms[5], 1.5 * rms[0]) << rms[0] << " " << rms[5];
 }
 
 TEST(Generate, RejectsParametersOutOfRangeNamingAllowedValues) {

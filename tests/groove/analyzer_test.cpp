@@ -1,5 +1,7 @@
 #include "groove/analyzer.hpp"
 
+#include "core/rng.hpp"
+
 #include <cmath>
 
 #include <gtest/gtest.h>
@@ -96,6 +98,43 @@ TEST(Analyzer, TakeShapesAreKeptOnlyWhenAskedAndOnlyForTakesOfFourBarsOrMore) {
   GrooveModel without = *shaped;
   without.takes.clear();
   EXPECT_EQ(without, *plain);
+}
+
+// Hi-hat eighths, kick and snare on the beats, 8 bars at 100 BPM (1.25 ms a tick), each hit
+// moved off its step by `jitter` ticks times a draw in -1..1 and the whole take `shift` ticks.
+Pattern jittered_take(double jitter, std::int64_t shift, std::uint64_t seed) {
+  Rng rng(seed);
+  Pattern p;
+  p.tempo_bpm = 100;
+  p.length_ticks = 8 * 1920 + 1920;
+  for (int b = 1; b <= 8; ++b) {
+    for (int s = 0; s < 16; s += 2) {
+      const auto off = static_cast<std::int64_t>(std::lround(jitter * (2.0 * rng.uniform() - 1.0)));
+      p.hits.push_back({b * 1920 + s * 120 + off + shift, static_cast<DrumNote>(s % 4 == 0 ? (s % 8 == 0 ? 36 : 38) : 42), 90, 60});
+    }
+  }
+  p.sort_hits();
+  return p;
+}
+
+TEST(Analyzer, TakeShapesMeasureHowTightlyEachTakeIsPlayed) {
+  // One take within +-2 ticks (2.5 ms) of its pulse, one within +-24 ticks (30 ms); the loose
+  // one also sits 20 ticks behind the click, which its own pulse takes out.
+  const std::vector<Pattern> takes = {jittered_take(2, 0, 3), jittered_take(24, 20, 4)};
+  AnalyzerOptions options;
+  options.take_shapes = true;
+  auto m = analyze_patterns(takes, kSixteenth, options);
+  ASSERT_TRUE(m.has_value());
+  ASSERT_EQ(m->takes.size(), 2u);
+  const TakeShape& tight = m->takes[0];
+  const TakeShape& loose = m->takes[1];
+  // Uniform in +-a has SD a / sqrt(3): 1.4 ms and 17.3 ms.
+  EXPECT_GT(tight.timing_sd_ms, 0.5);
+  EXPECT_LT(tight.timing_sd_ms, 2.5);
+  EXPECT_GT(loose.timing_sd_ms, 13.0);
+  EXPECT_LT(loose.timing_sd_ms, 22.0);
+  EXPECT_LT(std::abs(tight.timing_mean_ms), 1.0);
+  EXPECT_LT(std::abs(loose.timing_mean_ms), 6.0);
 }
 
 TEST(Analyzer, SilenceGivesZerosWithoutNaN) {

@@ -64,7 +64,9 @@ GrooveSet small_set() {
   take.bars.assign(2 * steps, 0);
   take.bars[0] = 0x1ff;
   take.bars.back() = 3;
-  m.takes = {take, TakeShape{std::vector<std::uint8_t>(kLaneCount * steps, 128), 0, 0, {}}};
+  take.timing_mean_ms = -1.25;
+  take.timing_sd_ms = 18.5;
+  m.takes = {take, TakeShape{std::vector<std::uint8_t>(kLaneCount * steps, 128), 0, 0, {}, 0.0, 0.0}};
   GrooveSet set;
   set.feel = Subdivision::triplet;
   set.sixteenth = m;
@@ -164,6 +166,9 @@ TEST(GrooveBinary, ShapesTheJsonDecoderRefusesAreRefusedToo) {
   EXPECT_TRUE(refused(set));
   set = small_set();
   set.sixteenth.takes[0].bars[1] = 0x200;  // a step mask of no lanes we know
+  EXPECT_TRUE(refused(set));
+  set = small_set();
+  set.sixteenth.takes[0].timing_sd_ms = -2.0;  // a negative timing spread
   EXPECT_TRUE(refused(set));
   EXPECT_FALSE(refused(small_set()));
 }

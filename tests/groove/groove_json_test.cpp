@@ -188,6 +188,27 @@ TEST(GrooveJson, TakesRoundTripAreOptionalAndChecked) {
   expect_entries_refused(j, "takes", 0,
                          {head + " " + bars_hex.substr(3), head + " " + std::string(48, '0') + "200" + std::string(45, '0'),
                           head + " 1FF" + bars_hex.substr(3), head + " "});
+  // Without measured timing no take_timing is written; with it, one "mean sd" per take.
+  EXPECT_FALSE(j.contains("take_timing"));
+  GrooveModel timed = sample_model();
+  timed.takes = {a, b};
+  timed.takes[0].timing_mean_ms = -1.5;
+  timed.takes[0].timing_sd_ms = 18.25;
+  timed.takes[1].timing_sd_ms = 31.0;
+  const nlohmann::json jt = groove_model_to_json(timed);
+  ASSERT_TRUE(jt["take_timing"].is_array());
+  EXPECT_EQ(jt["take_timing"][0], "-1.5 18.25");
+  EXPECT_EQ(jt["take_timing"][1], "0.0 31.0");
+  auto timed_back = groove_model_from_json(jt);
+  ASSERT_TRUE(timed_back) << timed_back.error().message;
+  EXPECT_EQ(timed_back->takes, timed.takes);
+  expect_entries_refused(jt, "take_timing", 1, {"31.0", "0 31 2", "0 -3", "0 x", "1e9 3", "0  31", ""});
+  nlohmann::json short_timing = jt;
+  short_timing["take_timing"].erase(1);  // one string per take
+  auto refused_short = groove_model_from_json(short_timing);
+  ASSERT_FALSE(refused_short);
+  EXPECT_NE(refused_short.error().message.find("take_timing"), std::string::npos) << refused_short.error().message;
+
   nlohmann::json not_text = j;
   not_text["takes"][0] = 7;
   EXPECT_FALSE(groove_model_from_json(not_text));
