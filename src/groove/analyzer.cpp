@@ -182,6 +182,23 @@ int bar_syncopation(std::span<const std::size_t> accents, std::span<const int> w
   return score;
 }
 
+double mean_take_distance(std::span<const TakeShape> takes) {
+  double sum = 0.0;
+  std::size_t pairs = 0;
+  for (std::size_t a = 0; a < takes.size(); ++a) {
+    for (std::size_t b = a + 1; b < takes.size(); ++b) {
+      const std::size_t cells = std::min(takes[a].onsets.size(), takes[b].onsets.size());
+      for (std::size_t k = 0; k < cells; ++k) {
+        const double pa = takes[a].onsets[k] / 255.0;
+        const double pb = takes[b].onsets[k] / 255.0;
+        sum += pa * (1.0 - pb) + pb * (1.0 - pa);
+      }
+      ++pairs;
+    }
+  }
+  return pairs > 0 ? sum / static_cast<double>(pairs) : 0.0;
+}
+
 double grid_fit(const Pattern& pattern, const Grid& grid) {
   const double per_step = grid.ticks_per_step();
   const double bias = placement_bias_ticks(pattern);

@@ -146,6 +146,12 @@ inline constexpr double kTripletSwingRatio = 1.5;
 [[nodiscard]] Subdivision best_feel(const GrooveAccumulator& sixteenth,
                                     const GrooveAccumulator& triplet) noexcept;
 
+// How far apart a genre's drummers play: the expected number of lane-step cells in which a
+// groove bar of one take differs from a groove bar of another (onset shares taken as
+// independent per cell: share_a (1 - share_b) + share_b (1 - share_a), summed), averaged over
+// every pair of takes; 0 with fewer than two.
+[[nodiscard]] double mean_take_distance(std::span<const TakeShape> takes);
+
 // Longuet-Higgins & Lee syncopation of one bar: for every accented onset (`accents`, steps
 // in ascending order), the strongest metric weight among the rests up to the next onset
 // (or the bar's end) minus the onset's own weight, summed where positive.

@@ -137,6 +137,29 @@ TEST(Analyzer, TakeShapesMeasureHowTightlyEachTakeIsPlayed) {
   EXPECT_LT(std::abs(loose.timing_mean_ms), 6.0);
 }
 
+TEST(Analyzer, MeanTakeDistanceIsTheExpectedCellsTwoTakesBarsDifferIn) {
+  TakeShape a, b, c;
+  a.onsets.assign(kLaneCount * 16, 0);
+  b.onsets = a.onsets;
+  c.onsets = a.onsets;
+  a.onsets[0] = 255;  // a plays cell 0 in every bar, b never: 1 cell
+  b.onsets[5] = 255;  // and cell 5 the other way round: 1 more
+  b.onsets[9] = 51;   // b plays cell 9 in a fifth of its bars: 0.2 more
+  c.onsets[0] = 255;  // c is a's twin
+  EXPECT_EQ(mean_take_distance(std::vector<TakeShape>{}), 0.0);
+  EXPECT_EQ(mean_take_distance(std::vector<TakeShape>{a}), 0.0);
+  EXPECT_NEAR(mean_take_distance(std::vector<TakeShape>{a, b}), 2.2, 1e-12);
+  EXPECT_NEAR(mean_take_distance(std::vector<TakeShape>{a, c}), 0.0, 1e-12);
+  // Three pairs: a-b 2.2, a-c 0, b-c 2.2.
+  EXPECT_NEAR(mean_take_distance(std::vector<TakeShape>{a, b, c}), 4.4 / 3.0, 1e-12);
+  // Two bars of one take differ where it plays a cell in some bars only: a fifth of them,
+  // 2 x 0.2 x 0.8.
+  TakeShape some;
+  some.onsets.assign(kLaneCount * 16, 0);
+  some.onsets[3] = 51;
+  EXPECT_NEAR(mean_take_distance(std::vector<TakeShape>{some, some}), 0.32, 1e-12);
+}
+
 TEST(Analyzer, SilenceGivesZerosWithoutNaN) {
   const Pattern silent = make_pattern(4);
   const GrooveModel m = analyze_one(silent);
