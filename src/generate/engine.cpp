@@ -200,18 +200,10 @@ std::vector<std::size_t> take_order(std::size_t count) {
   return order;
 }
 
-// How tightly a take is played against its genre: the SD of its hits' offsets from its own
-// pulse over the SD of all the genre's measured takes' hits pooled (within and between
-// takes), within [kMinTimingScale, kMaxTimingScale]; 1 when the model did not measure the
-// takes' timing. A variation leaning toward the take plays its timing spread that many
-// times the genre's: drummers of one genre range from tight to loose (GMD rock windows'
-// offset SD spans about 10-40 ms), where the genre's pooled step spreads alone make every
-// variation equally loose.
-constexpr double kMinTimingScale = 0.4;
-constexpr double kMaxTimingScale = 2.0;
-
-double take_timing_scale(const std::vector<TakeShape>& takes, const TakeShape& take) {
-  if (take.timing_sd_ms <= 0.0) return 1.0;
+// How tightly a genre's takes are played, pooled: the SD of all its measured takes' hits'
+// offsets from their own pulses (within and between takes); 0 when the model did not measure
+// the takes' timing.
+double pooled_timing_sd(const std::vector<TakeShape>& takes) {
   double hits = 0.0, sum = 0.0;
   std::vector<double> counts(takes.size(), 0.0);
   for (std::size_t k = 0; k < takes.size(); ++k) {
@@ -220,16 +212,27 @@ double take_timing_scale(const std::vector<TakeShape>& takes, const TakeShape& t
     hits += counts[k];
     sum += counts[k] * takes[k].timing_mean_ms;
   }
-  if (hits <= 0.0) return 1.0;
+  if (hits <= 0.0) return 0.0;
   const double mean = sum / hits;
   double pooled = 0.0;
   for (std::size_t k = 0; k < takes.size(); ++k) {
-    if (counts[k] <= 0.0) continue;
     const double d = takes[k].timing_mean_ms - mean;
     pooled += counts[k] * (takes[k].timing_sd_ms * takes[k].timing_sd_ms + d * d);
   }
-  pooled = std::sqrt(pooled / hits);
-  return pooled > 0.0 ? std::clamp(take.timing_sd_ms / pooled, kMinTimingScale, kMaxTimingScale) : 1.0;
+  return std::sqrt(pooled / hits);
+}
+
+// How tightly a take is played against its genre: its timing SD over the genre's pooled one
+// (pooled_timing_sd), within [kMinTimingScale, kMaxTimingScale]; 1 when either is unmeasured.
+// A variation leaning toward the take plays its timing spread that many times the genre's:
+// drummers of one genre range from tight to loose (GMD rock windows' offset SD spans about
+// 10-40 ms), where the genre's pooled step spreads alone make every variation equally loose.
+constexpr double kMinTimingScale = 0.4;
+constexpr double kMaxTimingScale = 2.0;
+
+double take_timing_scale(double pooled_sd, const TakeShape& take) {
+  if (take.timing_sd_ms <= 0.0 || pooled_sd <= 0.0) return 1.0;
+  return std::clamp(take.timing_sd_ms / pooled_sd, kMinTimingScale, kMaxTimingScale);
 }
 
 int hit_count(const std::vector<LaneMask>& masks, std::size_t from, std::size_t to) {
@@ -883,6 +886,7 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
   }
   std::vector<std::vector<LaneMask>> accepted;
   std::vector<std::vector<LaneMask>> cores;
+  const double genre_timing_sd = by_take ? pooled_timing_sd(beat.takes) : 0.0;
   // A genre's variations are pushed apart up to as far as its drummers' bars differ.
   const int spread_cap = by_take && beat.takes.size() >= 2
                              ? std::max(1, static_cast<int>(std::lround(mean_take_distance(beat.takes))))
@@ -912,7 +916,7 @@ Result<Generation> generate(const StyleProfile& profile, const GenerateOptions& 
       }
       genre_only.emplace(engine);
       engine.learn_take();
-      engine.timing_scale = take_timing_scale(beat.takes, *engine.take);
+      engine.timing_scale = take_timing_scale(genre_timing_sd, *engine.take);
       engine.spread_cap = spread_cap;
       if (genre_ghosts > 0.0 && engine.take->snare_hits > 0) {
         engine.ghost_scale = static_cast<double>(engine.take->snare_ghosts) /

@@ -109,12 +109,9 @@ Pattern drummer_take(bool ghosts, int bars, std::uint64_t seed) {
   });
 }
 
-StyleProfile two_drummer_genre() {
-  std::vector<Pattern> takes;
-  for (std::uint64_t k = 0; k < 3; ++k) {
-    takes.push_back(drummer_take(true, 16, 10 + k));
-    takes.push_back(drummer_take(false, 16, 20 + k));
-  }
+// A genre learned from `takes` as derive_profiles learns one: groove bars only, with each
+// take's shape.
+StyleProfile genre_of(const std::vector<Pattern>& takes) {
   StyleProfile profile = profile_from(takes);
   for (Subdivision sub : {Subdivision::sixteenth, Subdivision::triplet}) {
     AnalyzerOptions options;
@@ -122,8 +119,18 @@ StyleProfile two_drummer_genre() {
     options.take_shapes = true;
     auto model = analyze_patterns(takes, Grid{Meter{4, 4}, sub}, options);
     EXPECT_TRUE(model.has_value());
-    (sub == Subdivision::sixteenth ? profile.groove.sixteenth : profile.groove.triplet) = *model;
+    if (model) (sub == Subdivision::sixteenth ? profile.groove.sixteenth : profile.groove.triplet) = *model;
   }
+  return profile;
+}
+
+StyleProfile two_drummer_genre() {
+  std::vector<Pattern> takes;
+  for (std::uint64_t k = 0; k < 3; ++k) {
+    takes.push_back(drummer_take(true, 16, 10 + k));
+    takes.push_back(drummer_take(false, 16, 20 + k));
+  }
+  StyleProfile profile = genre_of(takes);
   EXPECT_EQ(profile.groove.sixteenth.takes.size(), 6u);
   return profile;
 }
@@ -241,13 +248,7 @@ TEST(Generate, AGenresVariationFollowsItsDrummersOwnTransitions) {
     takes.push_back(kick_take(false, 16, 30 + k));
     takes.push_back(kick_take(true, 16, 40 + k));
   }
-  StyleProfile profile = profile_from(takes);
-  AnalyzerOptions options;
-  options.groove_bars_only = true;
-  options.take_shapes = true;
-  auto model = analyze_patterns(takes, Grid{Meter{4, 4}, Subdivision::sixteenth}, options);
-  ASSERT_TRUE(model.has_value());
-  profile.groove.sixteenth = *model;
+  StyleProfile profile = genre_of(takes);
   ASSERT_EQ(profile.groove.sixteenth.takes.size(), 6u);
   ASSERT_EQ(profile.groove.sixteenth.takes[0].bars.size(), 16u * 16u);
   GenerateOptions o;
@@ -306,14 +307,7 @@ StyleProfile tight_and_loose_genre() {
       }));
     }
   }
-  StyleProfile profile = profile_from(takes);
-  AnalyzerOptions options;
-  options.groove_bars_only = true;
-  options.take_shapes = true;
-  auto model = analyze_patterns(takes, Grid{Meter{4, 4}, Subdivision::sixteenth}, options);
-  EXPECT_TRUE(model.has_value());
-  profile.groove.sixteenth = *model;
-  return profile;
+  return genre_of(takes);
 }
 
 // Per variation, the RMS distance of its groove bars' notes from their grid slots, in ticks.
